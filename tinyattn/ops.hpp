@@ -1,0 +1,103 @@
+// ops.hpp — every differentiable operation, as free functions (the names PyTorch uses).
+//
+// Each op lives in tinyattn/ops/<group>.cpp with its forward computation and its backward
+// rule side by side. Shapes that do not fit raise std::invalid_argument naming the op and
+// the shapes, e.g. "matmul: inner dimensions differ: [32, 64] x [128, 256]".
+#pragma once
+#include <string>
+#include <vector>
+
+#include "tinyattn/rng.hpp"
+#include "tinyattn/tensor.hpp"
+
+namespace tinyattn {
+
+// ---- elementwise, with NumPy broadcasting (ops/elementwise.cpp) ----------------------------
+Tensor add(const Tensor& a, const Tensor& b);
+Tensor sub(const Tensor& a, const Tensor& b);
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor div(const Tensor& a, const Tensor& b);
+Tensor add(const Tensor& a, float s);
+Tensor mul(const Tensor& a, float s);
+Tensor rsub(float s, const Tensor& a);          // s - a
+Tensor rdiv(float s, const Tensor& a);          // s / a
+Tensor neg(const Tensor& a);
+Tensor exp(const Tensor& a);
+Tensor log(const Tensor& a);
+Tensor sqrt(const Tensor& a);
+Tensor pow(const Tensor& a, float exponent);
+Tensor tanh(const Tensor& a);
+Tensor sigmoid(const Tensor& a);
+Tensor relu(const Tensor& a);
+
+Tensor operator+(const Tensor& a, const Tensor& b);
+Tensor operator-(const Tensor& a, const Tensor& b);
+Tensor operator*(const Tensor& a, const Tensor& b);
+Tensor operator/(const Tensor& a, const Tensor& b);
+Tensor operator+(const Tensor& a, float s);
+Tensor operator+(float s, const Tensor& a);
+Tensor operator-(const Tensor& a, float s);
+Tensor operator-(float s, const Tensor& a);
+Tensor operator*(const Tensor& a, float s);
+Tensor operator*(float s, const Tensor& a);
+Tensor operator/(const Tensor& a, float s);
+Tensor operator/(float s, const Tensor& a);
+Tensor operator-(const Tensor& a);
+
+// The shape two shapes broadcast to, or an error naming `op` and both shapes.
+Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b);
+
+// ---- reductions (ops/reduce.cpp) -----------------------------------------------------------
+Tensor sum(const Tensor& a);                                   // all elements -> shape []
+Tensor sum(const Tensor& a, int dim, bool keepdim = false);
+Tensor mean(const Tensor& a);
+Tensor mean(const Tensor& a, int dim, bool keepdim = false);
+Tensor max(const Tensor& a);                                   // gradient flows to the first maximum
+Tensor max(const Tensor& a, int dim, bool keepdim = false);
+std::vector<int> argmax(const Tensor& a, int dim);             // indices of max along dim (not differentiable)
+
+// ---- matrix multiply (ops/matmul.cpp) ------------------------------------------------------
+// [M,K]x[K,N] -> [M,N];  [B,M,K]x[B,K,N] -> [B,M,N] (a batch of 1 broadcasts);  [B,M,K]x[K,N] -> [B,M,N]
+Tensor matmul(const Tensor& a, const Tensor& b);
+
+// ---- shape ops (ops/shape_ops.cpp) ---------------------------------------------------------
+Tensor reshape(const Tensor& a, const Shape& shape);           // one dim may be -1
+Tensor transpose(const Tensor& a, int dim0, int dim1);
+Tensor permute(const Tensor& a, const std::vector<int>& dims);
+Tensor concat(const std::vector<Tensor>& tensors, int dim);    // torch.cat
+Tensor stack(const std::vector<Tensor>& tensors, int dim);
+Tensor narrow(const Tensor& a, int dim, int start, int length);  // a slice [start, start+length)
+Tensor select(const Tensor& a, int dim, int index);            // removes dim
+Tensor unsqueeze(const Tensor& a, int dim);
+Tensor squeeze(const Tensor& a, int dim);
+
+// ---- indexing (ops/indexing.cpp) -----------------------------------------------------------
+Tensor index_select(const Tensor& a, int dim, const std::vector<int>& indices);
+// Rows of `weight` [V, D] for token ids laid out in `ids_shape`: result is ids_shape + [D].
+// Backward scatter-adds into the rows that were read; rows equal to padding_idx get no gradient.
+Tensor embedding(const Tensor& weight, const std::vector<int>& ids, const Shape& ids_shape,
+                 int padding_idx = -1);
+// Where mask != 0 (mask broadcasts to a's shape) the result is `value`, elsewhere a.
+Tensor masked_fill(const Tensor& a, const Tensor& mask, float value);
+
+// ---- softmax family and losses (ops/softmax.cpp, ops/loss.cpp) ----------------------------
+Tensor softmax(const Tensor& a, int dim);
+Tensor log_softmax(const Tensor& a, int dim);
+// Mean cross-entropy of logits [N, C] against class ids (N of them); targets equal to
+// ignore_index are left out of both the sum and the count (0 counted -> loss 0).
+Tensor cross_entropy(const Tensor& logits, const std::vector<int>& targets, int ignore_index = -100);
+
+// ---- regularisation and normalisation (ops/dropout.cpp, ops/layer_norm.cpp) ----------------
+// Inverted dropout: in training, zero each element with probability p and scale the rest
+// by 1/(1-p); in eval (training=false) it returns the input unchanged.
+Tensor dropout(const Tensor& a, float p, bool training, Rng& rng = global_rng());
+// Normalise over the last dim (size D), then scale by weight [D] and shift by bias [D]
+// (either may be undefined for none).
+Tensor layer_norm(const Tensor& a, const Tensor& weight, const Tensor& bias, float eps = 1e-5f);
+
+// ---- the list of every differentiable op (ops/op_list.cpp) ---------------------------------
+// The names each op records as its grad_fn. The gradcheck test reads this list and fails
+// if an op is missing from its table, so no op can exist without a gradient check.
+const std::vector<std::string>& differentiable_ops();
+
+}  // namespace tinyattn

@@ -1,0 +1,195 @@
+// elementwise.cpp — add, sub, mul, div (with broadcasting) and the one-input functions.
+//
+// Every elementwise op is y = f(x) or z = f(x, y), so its backward rule is the chain rule
+// with the op's local derivative: dL/dx = dL/dy · ∂f/∂x, element by element.
+// binary_op and unary_op below hold the loops; each op supplies f and its derivatives.
+#include <cmath>
+
+#include "tinyattn/autograd.hpp"
+#include "tinyattn/ops.hpp"
+#include "tinyattn/ops/broadcast.hpp"
+
+namespace tinyattn {
+
+Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
+    const size_t rank = std::max(a.size(), b.size());
+    Shape out(rank);
+    for (size_t i = 0; i < rank; ++i) {
+        // walk from the right: missing dims count as 1
+        const int da = i < a.size() ? a[a.size() - 1 - i] : 1;
+        const int db = i < b.size() ? b[b.size() - 1 - i] : 1;
+        if (da != db && da != 1 && db != 1)
+            throw std::invalid_argument(std::string(op) + ": shapes " + shape_str(a) + " and " +
+                                        shape_str(b) + " cannot be broadcast together");
+        out[rank - 1 - i] = da == 1 ? db : da;
+    }
+    return out;
+}
+
+BroadcastIndex::BroadcastIndex(const Shape& in, const Shape& out) {
+    if (in == out) return;
+    // stride of each output dim inside the input; 0 where the input is stretched
+    const size_t rank = out.size(), offset = rank - in.size();
+    std::vector<size_t> stride(rank, 0);
+    size_t s = 1;
+    for (size_t d = rank; d-- > offset;) {
+        const int size_in = in[d - offset];
+        stride[d] = size_in == 1 ? 0 : s;
+        s *= size_t(size_in);
+    }
+    index.resize(shape_numel(out));
+    std::vector<int> coord(rank, 0);  // odometer over the output coordinates
+    size_t flat_in = 0;
+    for (size_t i = 0; i < index.size(); ++i) {
+        index[i] = flat_in;
+        for (size_t d = rank; d-- > 0;) {
+            flat_in += stride[d];
+            if (++coord[d] < out[d]) break;
+            flat_in -= stride[d] * size_t(out[d]);
+            coord[d] = 0;
+        }
+    }
+}
+
+// z = f(x, y) over the broadcast shape.  dL/dx = Σ dL/dz · ∂f/∂x  (summed where x was stretched)
+template <class F, class DfDx, class DfDy>
+static Tensor binary_op(const char* name, const Tensor& a, const Tensor& b, F f, DfDx df_dx, DfDy df_dy) {
+    check_defined(name, a);
+    check_defined(name, b);
+    const Shape shape = broadcast_shapes(name, a.shape(), b.shape());
+    Tensor out = make_result(shape, name, {a, b});
+    const BroadcastIndex ia(a.shape(), shape), ib(b.shape(), shape);
+    const float* x = a.data();
+    const float* y = b.data();
+    float* z = out.data();
+    const size_t n = out.numel();
+    for (size_t i = 0; i < n; ++i) z[i] = f(x[ia(i)], y[ib(i)]);
+    if (out.requires_grad())
+        set_backward(out, [a, b, ia, ib, df_dx, df_dy](const Node& node) {
+            const float* x = a.data();
+            const float* y = b.data();
+            const float* g = node.grad.data();
+            float* gx = a.requires_grad() ? a.grad_data() : nullptr;
+            float* gy = b.requires_grad() ? b.grad_data() : nullptr;
+            for (size_t i = 0; i < node.grad.size(); ++i) {
+                const float xi = x[ia(i)], yi = y[ib(i)];
+                if (gx) gx[ia(i)] += g[i] * df_dx(xi, yi);
+                if (gy) gy[ib(i)] += g[i] * df_dy(xi, yi);
+            }
+        });
+    return out;
+}
+
+// y = f(x).  dL/dx = dL/dy · f'(x), where the derivative may use x or the output y.
+template <class F, class Df>
+static Tensor unary_op(const char* name, const Tensor& a, F f, Df df) {
+    check_defined(name, a);
+    Tensor out = make_result(a.shape(), name, {a});
+    const float* x = a.data();
+    float* y = out.data();
+    for (size_t i = 0; i < out.numel(); ++i) y[i] = f(x[i]);
+    if (out.requires_grad())
+        set_backward(out, [a, df](const Node& node) {
+            const float* x = a.data();
+            const float* y = node.data.data();
+            const float* g = node.grad.data();
+            float* gx = a.grad_data();
+            for (size_t i = 0; i < node.grad.size(); ++i) gx[i] += g[i] * df(x[i], y[i]);
+        });
+    return out;
+}
+
+// z = x + y:  ∂z/∂x = 1, ∂z/∂y = 1
+Tensor add(const Tensor& a, const Tensor& b) {
+    return binary_op("add", a, b, [](float x, float y) { return x + y; },
+                     [](float, float) { return 1.0f; }, [](float, float) { return 1.0f; });
+}
+// z = x - y:  ∂z/∂x = 1, ∂z/∂y = -1
+Tensor sub(const Tensor& a, const Tensor& b) {
+    return binary_op("sub", a, b, [](float x, float y) { return x - y; },
+                     [](float, float) { return 1.0f; }, [](float, float) { return -1.0f; });
+}
+// z = x · y:  ∂z/∂x = y, ∂z/∂y = x
+Tensor mul(const Tensor& a, const Tensor& b) {
+    return binary_op("mul", a, b, [](float x, float y) { return x * y; },
+                     [](float, float y) { return y; }, [](float x, float) { return x; });
+}
+// z = x / y:  ∂z/∂x = 1/y, ∂z/∂y = -x/y²
+Tensor div(const Tensor& a, const Tensor& b) {
+    return binary_op("div", a, b, [](float x, float y) { return x / y; },
+                     [](float, float y) { return 1.0f / y; }, [](float x, float y) { return -x / (y * y); });
+}
+
+// y = x + s:  dy/dx = 1
+Tensor add(const Tensor& a, float s) {
+    return unary_op("add_scalar", a, [s](float x) { return x + s; }, [](float, float) { return 1.0f; });
+}
+// y = s · x:  dy/dx = s
+Tensor mul(const Tensor& a, float s) {
+    return unary_op("mul_scalar", a, [s](float x) { return x * s; }, [s](float, float) { return s; });
+}
+// y = s - x:  dy/dx = -1
+Tensor rsub(float s, const Tensor& a) {
+    return unary_op("rsub_scalar", a, [s](float x) { return s - x; }, [](float, float) { return -1.0f; });
+}
+// y = s / x:  dy/dx = -s/x²
+Tensor rdiv(float s, const Tensor& a) {
+    return unary_op("rdiv_scalar", a, [s](float x) { return s / x; }, [s](float x, float) { return -s / (x * x); });
+}
+// y = -x:  dy/dx = -1
+Tensor neg(const Tensor& a) {
+    return unary_op("neg", a, [](float x) { return -x; }, [](float, float) { return -1.0f; });
+}
+// y = eˣ:  dy/dx = eˣ = y
+Tensor exp(const Tensor& a) {
+    return unary_op("exp", a, [](float x) { return std::exp(x); }, [](float, float y) { return y; });
+}
+// y = ln x:  dy/dx = 1/x
+Tensor log(const Tensor& a) {
+    return unary_op("log", a, [](float x) { return std::log(x); }, [](float x, float) { return 1.0f / x; });
+}
+// y = √x:  dy/dx = 1/(2√x) = 1/(2y)
+Tensor sqrt(const Tensor& a) {
+    return unary_op("sqrt", a, [](float x) { return std::sqrt(x); }, [](float, float y) { return 0.5f / y; });
+}
+// y = xᵖ:  dy/dx = p·xᵖ⁻¹
+Tensor pow(const Tensor& a, float p) {
+    return unary_op("pow", a, [p](float x) { return std::pow(x, p); },
+                    [p](float x, float) { return p * std::pow(x, p - 1.0f); });
+}
+// y = tanh x:  dy/dx = 1 - tanh²x = 1 - y²
+Tensor tanh(const Tensor& a) {
+    return unary_op("tanh", a, [](float x) { return std::tanh(x); }, [](float, float y) { return 1.0f - y * y; });
+}
+// y = σ(x) = 1/(1+e⁻ˣ):  dy/dx = σ(x)(1-σ(x)) = y(1-y)
+Tensor sigmoid(const Tensor& a) {
+    return unary_op("sigmoid", a,
+                    [](float x) {  // two forms so exp never overflows
+                        if (x >= 0.0f) return 1.0f / (1.0f + std::exp(-x));
+                        const float e = std::exp(x);
+                        return e / (1.0f + e);
+                    },
+                    [](float, float y) { return y * (1.0f - y); });
+}
+// y = max(0, x):  dy/dx = 1 if x > 0 else 0
+Tensor relu(const Tensor& a) {
+    return unary_op("relu", a, [](float x) { return x > 0.0f ? x : 0.0f; },
+                    [](float x, float) { return x > 0.0f ? 1.0f : 0.0f; });
+}
+
+// Operators, so formulas read like math: h = tanh(x * w + b)
+Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+Tensor operator+(const Tensor& a, float s) { return add(a, s); }
+Tensor operator+(float s, const Tensor& a) { return add(a, s); }
+Tensor operator-(const Tensor& a, float s) { return add(a, -s); }
+Tensor operator-(float s, const Tensor& a) { return rsub(s, a); }
+Tensor operator*(const Tensor& a, float s) { return mul(a, s); }
+Tensor operator*(float s, const Tensor& a) { return mul(a, s); }
+Tensor operator/(const Tensor& a, float s) { return mul(a, 1.0f / s); }
+Tensor operator/(float s, const Tensor& a) { return rdiv(s, a); }
+Tensor operator-(const Tensor& a) { return neg(a); }
+
+}  // namespace tinyattn

@@ -1,0 +1,75 @@
+// layer_norm.cpp — layer normalisation over the last dim (Ba et al. 2016).
+//
+// For each row x of D numbers:  μ = mean(x),  σ² = mean((x-μ)²),  x̂ = (x-μ)/√(σ²+ε),
+//                               y = x̂ · weight + bias
+#include <cmath>
+
+#include "tinyattn/autograd.hpp"
+#include "tinyattn/ops.hpp"
+
+namespace tinyattn {
+
+Tensor layer_norm(const Tensor& a, const Tensor& weight, const Tensor& bias, float eps) {
+    check_defined("layer_norm", a);
+    if (a.dim() < 1) throw std::invalid_argument("layer_norm: input must have at least one dim");
+    const size_t D = size_t(a.size(-1)), rows = a.numel() / std::max<size_t>(D, 1);
+    for (const Tensor* p : {&weight, &bias})
+        if (p->defined() && p->shape() != Shape{int(D)})
+            throw std::invalid_argument("layer_norm: weight/bias shape " + shape_str(p->shape()) +
+                                        " does not match the last dim of input " + shape_str(a.shape()));
+    std::vector<Tensor> parents{a};
+    if (weight.defined()) parents.push_back(weight);
+    if (bias.defined()) parents.push_back(bias);
+    Tensor out = make_result(a.shape(), "layer_norm", parents);
+    std::vector<float> xhat(a.numel()), rstd(rows);  // kept for backward
+    for (size_t r = 0; r < rows; ++r) {
+        const float* x = a.data() + r * D;
+        double mu = 0.0, var = 0.0;
+        for (size_t j = 0; j < D; ++j) mu += x[j];
+        mu /= double(D);
+        for (size_t j = 0; j < D; ++j) var += (x[j] - mu) * (x[j] - mu);
+        var /= double(D);  // the biased variance, as PyTorch's LayerNorm uses
+        rstd[r] = float(1.0 / std::sqrt(var + double(eps)));
+        for (size_t j = 0; j < D; ++j) {
+            const float h = float(x[j] - mu) * rstd[r];
+            xhat[r * D + j] = h;
+            out.data()[r * D + j] = h * (weight.defined() ? weight.data()[j] : 1.0f) +
+                                    (bias.defined() ? bias.data()[j] : 0.0f);
+        }
+    }
+    if (out.requires_grad())
+        set_backward(out, [a, weight, bias, xhat, rstd, D, rows](const Node& node) {
+            const float* g = node.grad.data();
+            // dL/dweight = Σ_rows dL/dy · x̂      dL/dbias = Σ_rows dL/dy
+            if (weight.defined() && weight.requires_grad()) {
+                float* gw = weight.grad_data();
+                for (size_t r = 0; r < rows; ++r)
+                    for (size_t j = 0; j < D; ++j) gw[j] += g[r * D + j] * xhat[r * D + j];
+            }
+            if (bias.defined() && bias.requires_grad()) {
+                float* gb = bias.grad_data();
+                for (size_t r = 0; r < rows; ++r)
+                    for (size_t j = 0; j < D; ++j) gb[j] += g[r * D + j];
+            }
+            if (!a.requires_grad()) return;
+            // With ĝ = dL/dx̂ = dL/dy · weight:
+            //   dL/dx = (1/σ) · (ĝ - mean(ĝ) - x̂ · mean(ĝ · x̂))
+            float* ga = a.grad_data();
+            std::vector<float> gh(D);
+            for (size_t r = 0; r < rows; ++r) {
+                double mean_g = 0.0, mean_gx = 0.0;
+                for (size_t j = 0; j < D; ++j) {
+                    gh[j] = g[r * D + j] * (weight.defined() ? weight.data()[j] : 1.0f);
+                    mean_g += gh[j];
+                    mean_gx += double(gh[j]) * xhat[r * D + j];
+                }
+                mean_g /= double(D);
+                mean_gx /= double(D);
+                for (size_t j = 0; j < D; ++j)
+                    ga[r * D + j] += rstd[r] * (gh[j] - float(mean_g) - xhat[r * D + j] * float(mean_gx));
+            }
+        });
+    return out;
+}
+
+}  // namespace tinyattn

@@ -1,0 +1,61 @@
+// loss.cpp — cross-entropy, fused with its log-softmax.
+//
+// For one row of logits x with target class t:
+//   loss = -log softmax(x)ₜ = log Σⱼ exp(xⱼ) - xₜ
+// and the gradient is the famous "prediction minus truth":
+//   dloss/dxⱼ = softmax(x)ⱼ - [j == t]
+#include <cmath>
+
+#include "tinyattn/autograd.hpp"
+#include "tinyattn/ops.hpp"
+
+namespace tinyattn {
+
+// L = (1/count) Σₙ -log softmax(xₙ)[tₙ] over rows whose target is not ignore_index.
+// dL/dx[n, j] = dL/dL · (softmax(xₙ)ⱼ - [j == tₙ]) / count
+Tensor cross_entropy(const Tensor& logits, const std::vector<int>& targets, int ignore_index) {
+    check_defined("cross_entropy", logits);
+    if (logits.dim() != 2)
+        throw std::invalid_argument("cross_entropy: logits must be [N, C], got " + shape_str(logits.shape()));
+    const int N = logits.size(0), C = logits.size(1);
+    if (int(targets.size()) != N)
+        throw std::invalid_argument("cross_entropy: " + std::to_string(targets.size()) + " targets for logits " +
+                                    shape_str(logits.shape()));
+    int count = 0;
+    for (int t : targets) {
+        if (t == ignore_index) continue;
+        if (t < 0 || t >= C)
+            throw std::out_of_range("cross_entropy: target " + std::to_string(t) + " out of range [0, " +
+                                    std::to_string(C) + ") for logits " + shape_str(logits.shape()));
+        ++count;
+    }
+    Tensor probs = softmax(logits.detach(), 1);  // softmax rows, reused by backward
+    Tensor out = make_result({}, "cross_entropy", {logits});
+    double total = 0.0;
+    for (int n = 0; n < N; ++n) {
+        if (targets[size_t(n)] == ignore_index) continue;
+        // -log p(t) = log Σⱼ exp(xⱼ) - xₜ, computed stably (log-sum-exp), exact even when p(t) underflows
+        const float* x = logits.data() + size_t(n) * size_t(C);
+        float m = x[0];
+        for (int j = 1; j < C; ++j) m = std::max(m, x[j]);
+        double s = 0.0;
+        for (int j = 0; j < C; ++j) s += std::exp(double(x[j] - m));
+        total += double(m) + std::log(s) - double(x[targets[size_t(n)]]);
+    }
+    out.data()[0] = count > 0 ? float(total / count) : 0.0f;
+    if (out.requires_grad() && count > 0)
+        set_backward(out, [logits, targets, probs, ignore_index, N, C, count](const Node& node) {
+            float* gx = logits.grad_data();
+            const float scale = node.grad[0] / float(count);
+            for (int n = 0; n < N; ++n) {
+                const int t = targets[size_t(n)];
+                if (t == ignore_index) continue;
+                const float* p = probs.data() + size_t(n) * size_t(C);
+                float* g = gx + size_t(n) * size_t(C);
+                for (int j = 0; j < C; ++j) g[j] += scale * (p[j] - (j == t ? 1.0f : 0.0f));
+            }
+        });
+    return out;
+}
+
+}  // namespace tinyattn
