@@ -96,5 +96,7 @@ gen::Example make_example(tinyattn::Rng& rng) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    return gen::run_generator(argc, argv, "dates", {"source", "target"}, 2, 20000, 1000, 1000, make_example);
+    return gen::run_generator(argc, argv, "dates", {"source", "target"}, 2, [](tinyattn::Rng& rng) {
+        return gen::generate_splits(rng, 20000, 1000, 1000, make_example);
+    });
 }

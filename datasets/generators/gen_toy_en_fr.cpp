@@ -392,5 +392,7 @@ gen::Example make_example(Rng& rng) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    return gen::run_generator(argc, argv, "toy-en-fr", {"english", "french"}, 2, 20000, 1000, 1000, make_example);
+    return gen::run_generator(argc, argv, "toy-en-fr", {"english", "french"}, 2, [](tinyattn::Rng& rng) {
+        return gen::generate_splits(rng, 20000, 1000, 1000, make_example);
+    });
 }

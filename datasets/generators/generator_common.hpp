@@ -111,17 +111,17 @@ struct UniqueExamples {
     }
 };
 
-// Calls make(rng) until `count` examples with distinct sources exist.
+// Calls make(rng) until `count` examples with sources not yet in `seen` were added; returns them.
 template <class MakeExample>
-std::vector<Example> generate_unique(Rng& rng, int count, MakeExample make) {
-    UniqueExamples unique;
+std::vector<Example> generate_unique(Rng& rng, int count, MakeExample make, UniqueExamples& seen) {
+    const size_t first = seen.items.size();
     long attempts = 0;
-    while (int(unique.items.size()) < count) {
-        unique.add(make(rng));
+    while (seen.items.size() - first < size_t(count)) {
+        seen.add(make(rng));
         if (++attempts > 100L * count)
             throw std::runtime_error("generator: grammar too small for " + std::to_string(count) + " unique examples");
     }
-    return unique.items;
+    return std::vector<Example>(seen.items.begin() + long(first), seen.items.end());
 }
 
 // ---- splitting and writing -------------------------------------------------------------------
@@ -143,6 +143,20 @@ inline Splits split_examples(const std::vector<Example>& examples, int n_valid, 
         else s.train.push_back(e);
     }
     return s;
+}
+
+// Adds the examples of `more` to the end of every split of `s`.
+inline void append_splits(Splits& s, const Splits& more) {
+    s.train.insert(s.train.end(), more.train.begin(), more.train.end());
+    s.valid.insert(s.valid.end(), more.valid.begin(), more.valid.end());
+    s.test.insert(s.test.end(), more.test.begin(), more.test.end());
+}
+
+// The usual recipe: `n_train + n_valid + n_test` unique examples, shuffled and cut.
+template <class MakeExample>
+Splits generate_splits(Rng& rng, int n_train, int n_valid, int n_test, MakeExample make) {
+    UniqueExamples seen;
+    return split_examples(generate_unique(rng, n_train + n_valid + n_test, make, seen), n_valid, n_test, rng);
 }
 
 inline void write_tsv(const std::string& path, const std::vector<Example>& examples) {
@@ -204,15 +218,14 @@ inline void print_stats(const std::string& name, const Splits& s, const std::vec
     }
 }
 
-// generate -> split -> write -> report, the same for every corpus.
-template <class MakeExample>
+// parse arguments -> make_splits(rng) -> write -> report, the same for every corpus.
+template <class MakeSplits>
 int run_generator(int argc, char** argv, const std::string& name, const std::vector<std::string>& column_names,
-                  int n_text_columns, int n_train, int n_valid, int n_test, MakeExample make) {
+                  int n_text_columns, MakeSplits make_splits) {
     try {
         const Options opt = parse_args(argc, argv, name);
         Rng rng(opt.seed);
-        const std::vector<Example> examples = generate_unique(rng, n_train + n_valid + n_test, make);
-        const Splits s = split_examples(examples, n_valid, n_test, rng);
+        const Splits s = make_splits(rng);
         write_splits(s, opt.out);
         print_stats(name, s, column_names, n_text_columns);
         std::cout << "\nwrote " << opt.out << "/{train,valid,test}.tsv\n";
