@@ -33,6 +33,11 @@ std::string pad_right(const std::string& s, int width) {
     return s + std::string(std::max(0, width - display_width(s)), ' ');
 }
 
+static std::string rstrip(std::string s) {
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s;
+}
+
 static std::string fixed2(float v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(v));
@@ -102,10 +107,10 @@ std::string terminal_words(const std::vector<std::string>& words,
         line_bars += pad_right(bar, width);
         line_values += pad_right(value, width);
     }
-    return line_words + "\n" + line_bars + "\n" + line_values + "\n";
+    return rstrip(line_words) + "\n" + rstrip(line_bars) + "\n" + rstrip(line_values) + "\n";
 }
 
-std::string sparkline(const std::vector<float>& values, int width) {
+std::string sparkline(const std::vector<float>& values, float lo, float hi, int width) {
     static const char* const kTicks[8] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
     if (values.empty() || width <= 0) return "";
     // Average consecutive runs down to at most `width` points.
@@ -117,11 +122,10 @@ std::string sparkline(const std::vector<float>& values, int width) {
         for (size_t k = lo; k < hi; ++k) sum += values[k];
         points[i] = sum / static_cast<float>(hi - lo);
     }
-    const auto [lo, hi] = std::minmax_element(points.begin(), points.end());
-    const float range = *hi - *lo;
+    const float range = hi - lo;
     std::string out;
     for (float p : points) {
-        const int level = range > 0.0f ? static_cast<int>(std::lround(7.0f * (p - *lo) / range)) : 3;
+        const int level = range > 0.0f ? static_cast<int>(std::lround(7.0f * (p - lo) / range)) : 3;
         out += kTicks[std::clamp(level, 0, 7)];
     }
     return out;

@@ -42,9 +42,10 @@ std::string terminal_heatmap(const Matrix& m, const std::vector<std::string>& x_
 std::string terminal_words(const std::vector<std::string>& words,
                            const std::vector<float>& weights, float vmax);
 
-// A series as a sparkline of at most `width` characters from ▁ (its minimum) to █
-// (its maximum); longer series are averaged down to `width` points.
-std::string sparkline(const std::vector<float>& values, int width = 60);
+// A series as a sparkline of at most `width` characters from ▁ (value lo) to █
+// (value hi); longer series are averaged down to `width` points. Give several
+// series the same lo / hi so their heights compare.
+std::string sparkline(const std::vector<float>& values, float lo, float hi, int width = 60);
 
 // A horizontal bar of `value / vmax * width` full blocks (eighth blocks for the rest).
 std::string hbar(float value, float vmax, int width);
