@@ -59,6 +59,8 @@ std::vector<int> argmax(const Tensor& a, int dim);             // indices of max
 // ---- matrix multiply (ops/matmul.cpp) ------------------------------------------------------
 // [M,K]x[K,N] -> [M,N];  [B,M,K]x[B,K,N] -> [B,M,N] (a batch of 1 broadcasts);  [B,M,K]x[K,N] -> [B,M,N]
 Tensor matmul(const Tensor& a, const Tensor& b);
+// y = x·Wᵀ + b for x [..., in], weight [out, in], bias [out] (or undefined) — PyTorch's F.linear
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
 
 // ---- shape ops (ops/shape_ops.cpp) ---------------------------------------------------------
 Tensor reshape(const Tensor& a, const Shape& shape);           // one dim may be -1

@@ -5,3 +5,6 @@
 #include "tinyattn/ops.hpp"
 #include "tinyattn/rng.hpp"
 #include "tinyattn/tensor.hpp"
+#include "tinyattn/nn/embedding.hpp"
+#include "tinyattn/nn/linear.hpp"
+#include "tinyattn/nn/module.hpp"

@@ -12,7 +12,7 @@ const std::vector<std::string>& differentiable_ops() {
         // reductions
         "sum", "sum_dim", "mean", "mean_dim", "max", "max_dim",
         // products
-        "matmul",
+        "matmul", "linear",
         // shape
         "reshape", "transpose", "permute", "concat", "stack", "narrow", "select", "unsqueeze", "squeeze",
         // indexing
