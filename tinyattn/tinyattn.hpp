@@ -8,3 +8,4 @@
 #include "tinyattn/nn/embedding.hpp"
 #include "tinyattn/nn/linear.hpp"
 #include "tinyattn/nn/module.hpp"
+#include "tinyattn/lesson_cli.hpp"
