@@ -22,11 +22,10 @@ struct PrefixState : DecoderState {
     int src_length = 0;
 };
 
-// A model given by a table: prefix -> probabilities of the next token. Prefixes missing from
-// the table end the sentence with probability 1. Attention is one-hot on source position
-// (step mod source length), so its rows can be checked.
-struct TableModel : StepDecoder {
-    std::map<Ids, std::vector<double>> next;  // prefix -> probabilities over V tokens
+// The toy models share start() and step(): the state is the prefix read so far, and a
+// subclass gives the next-token distribution and attention for a prefix.
+struct PrefixModel : StepDecoder {
+    virtual StepResult next_for(const PrefixState& state) = 0;  // fills log_probs and attention
 
     std::shared_ptr<const DecoderState> start(const Ids& src) override {
         auto s = std::make_shared<PrefixState>();
@@ -34,18 +33,29 @@ struct TableModel : StepDecoder {
         return s;
     }
     StepResult step(const DecoderState& state, int prev) override {
-        const auto& s = static_cast<const PrefixState&>(state);
-        auto out = std::make_shared<PrefixState>(s);
+        auto out = std::make_shared<PrefixState>(static_cast<const PrefixState&>(state));
         if (prev != BOS) out->prefix.push_back(prev);
+        StepResult r = next_for(*out);
+        r.state = out;
+        return r;
+    }
+};
+
+// A model given by a table: prefix -> probabilities of the next token. Prefixes missing from
+// the table end the sentence with probability 1. Attention is one-hot on source position
+// (step mod source length), so its rows can be checked.
+struct TableModel : PrefixModel {
+    std::map<Ids, std::vector<double>> next;  // prefix -> probabilities over V tokens
+
+    StepResult next_for(const PrefixState& s) override {
         StepResult r;
-        auto found = next.find(out->prefix);
+        auto found = next.find(s.prefix);
         for (int v = 0; v < V; ++v) {
             const double p = found != next.end() ? found->second[size_t(v)] : (v == EOS ? 1.0 : 0.0);
             r.log_probs.push_back(p > 0 ? float(std::log(p)) : -1e30f);
         }
         r.attention.assign(size_t(s.src_length), 0.0f);
-        r.attention[out->prefix.size() % size_t(s.src_length)] = 1.0f;
-        r.state = out;
+        r.attention[s.prefix.size() % size_t(s.src_length)] = 1.0f;
         return r;
     }
 };
@@ -63,20 +73,12 @@ TableModel garden_path_model() {
 
 // A pseudo-random model: the next-token distribution is a softmax of Rng normals seeded by
 // the prefix, so it is fixed for a prefix but differs between prefixes.
-struct RandomModel : StepDecoder {
+struct RandomModel : PrefixModel {
     int vocab = 12;
     uint64_t seed = 7;
-    std::shared_ptr<const DecoderState> start(const Ids& src) override {
-        auto s = std::make_shared<PrefixState>();
-        s->src_length = int(src.size());
-        return s;
-    }
-    StepResult step(const DecoderState& state, int prev) override {
-        const auto& s = static_cast<const PrefixState&>(state);
-        auto out = std::make_shared<PrefixState>(s);
-        if (prev != BOS) out->prefix.push_back(prev);
+    StepResult next_for(const PrefixState& s) override {
         uint64_t key = seed;
-        for (int t : out->prefix) key = key * 1000003u + uint64_t(t);
+        for (int t : s.prefix) key = key * 1000003u + uint64_t(t);
         Rng rng(key);
         std::vector<double> logits(static_cast<size_t>(vocab));
         double norm = 0;
@@ -87,7 +89,6 @@ struct RandomModel : StepDecoder {
         StepResult r;
         for (int v = 0; v < vocab; ++v) r.log_probs.push_back(float(logits[size_t(v)] - std::log(norm)));
         for (int i = 0; i < s.src_length; ++i) r.attention.push_back(rng.uniform());
-        r.state = out;
         return r;
     }
 };
