@@ -108,8 +108,19 @@ void draw_panel(GnuplotSession& gp, const Panel& panel, const PanelGeometry& g, 
     gp << "set yrange [" + std::to_string(g.rows) + "-0.5:-0.5]";  // first output row on top
     gp << "set xtics " + tic_list(panel.x_labels) + " " + rotate + " scale 0 font ',11' tc rgb 'black'";
     gp << "set ytics " + tic_list(panel.y_labels) + " scale 0 font ',11' tc rgb 'black'";
-    gp << "set xlabel " + gp_quote(x_title ? "source tokens" : "") + " font ',10'";
-    gp << "set ylabel " + gp_quote(y_title ? "output tokens" : "") + " font ',10'";
+    // Axis titles as labels at pixel positions: gnuplot's own xlabel placement
+    // does not account for long rotated tick labels when the margins are fixed.
+    gp << "unset label 901\nunset label 902";
+    if (x_title)
+        gp << "set label 901 'source tokens' at screen " +
+                  fraction(double(x + g.plot_width() / 2) / canvas_width) + "," +
+                  fraction(1.0 - double(y + g.plot_height() + g.bottom - 16) / canvas_height) +
+                  " center font ',10'";
+    if (y_title)
+        gp << "set label 902 'output tokens' at screen " +
+                  fraction(double(x - g.left + 14) / canvas_width) + "," +
+                  fraction(1.0 - double(y + g.plot_height() / 2) / canvas_height) +
+                  " center rotate by 90 font ',10'";
     gp << "set cbrange [0:" + format_value(vmax) + "]";
     gp << "set border lw 0.5 lc rgb '#888888'";
 

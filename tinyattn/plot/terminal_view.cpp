@@ -56,17 +56,14 @@ static std::string column_legend(const std::vector<std::string>& labels, int ind
     std::string out = std::string(indent, ' ') + "x:";
     int used = indent + 2;
     for (size_t j = 0; j < labels.size(); ++j) {
-        const std::string item = std::to_string(j) + " " + labels[j];
-        const std::string sep = j == 0 ? " " : " · ";
-        if (j > 0 && used + display_width(sep + item) > width) {
+        const std::string item =
+            " " + std::to_string(j) + " " + labels[j] + (j + 1 < labels.size() ? " ·" : "");
+        if (j > 0 && used + display_width(item) > width) {
             out += "\n" + std::string(indent + 2, ' ');
             used = indent + 2;
-            out += " " + item;
-            used += 1 + display_width(item);
-            continue;
         }
-        out += sep + item;
-        used += display_width(sep + item);
+        out += item;
+        used += display_width(item);
     }
     return out + "\n";
 }
@@ -81,8 +78,15 @@ std::string terminal_heatmap(const Matrix& m, const std::vector<std::string>& x_
     for (const auto& y : y_labels) label_width = std::max(label_width, display_width(y));
 
     std::string out = title.empty() ? "" : title + "\n";
-    out += std::string(label_width + 2, ' ');  // under "<label> │"
-    for (int j = 0; j < cols; ++j) out += pad_left(std::to_string(j % 100), 2);
+    // Column indices above the cells; past 10 columns, tens digits on a line of their own.
+    const std::string indent(label_width + 2, ' ');  // under "<label> │"
+    if (cols > 10) {
+        out += indent;
+        for (int j = 0; j < cols; ++j) out += j >= 10 ? " " + std::to_string(j / 10 % 10) : "  ";
+        out += "\n";
+    }
+    out += indent;
+    for (int j = 0; j < cols; ++j) out += " " + std::to_string(cols > 10 ? j % 10 : j);
     out += "\n";
     for (size_t r = 0; r < m.size(); ++r) {
         out += pad_left(y_labels[r], label_width) + " │";
@@ -90,7 +94,7 @@ std::string terminal_heatmap(const Matrix& m, const std::vector<std::string>& x_
         out += "│\n";
     }
     out += column_legend(x_labels, label_width + 2, 78);
-    out += std::string(label_width + 2, ' ') + shade_legend(vmax) + "\n";
+    out += indent + shade_legend(vmax) + "\n";
     return out;
 }
 
