@@ -2,6 +2,8 @@
 // write, have no test/valid sentence in train, and obey the rules each corpus promises.
 #include <catch2/catch.hpp>
 
+#include "tinyattn/data/tokenizer.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -282,4 +284,16 @@ TEST_CASE("toy-sentiment: negation and contrast words are not label cues", "[dat
         CHECK(share > 0.4);
         CHECK(share < 0.6);
     }
+}
+
+TEST_CASE("shipped corpora are already tokenized: data::tokenize leaves them unchanged", "[datasets]") {
+    // The loaders tokenize what they read, so the corpora must be a fixed point of the tokenizer
+    // (otherwise "l' homme" could become different tokens at load time than in the file).
+    for (const auto& [corpus, text_columns] : std::vector<std::pair<std::string, size_t>>{
+             {"toy-en-fr", 2}, {"dates", 2}, {"toy-sentiment", 1}})
+        for (const Row& r : read_all(corpus, text_columns == 2 ? 2 : 3))
+            for (size_t c = 0; c < text_columns; ++c) {
+                INFO(corpus << ": " << r[c]);
+                REQUIRE(tinyattn::data::tokenize(r[c]) == words(r[c]));
+            }
 }
