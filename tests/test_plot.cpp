@@ -215,6 +215,8 @@ TEST_CASE("samples: redraw plots/sample_*", "[.samples]") {
     std::cout << attention_evolution(dir + "sample_evolution", {kEpoch1, kEpoch5, kRedCar}, {1, 5, 20},
                                      kRedCarSrc, kRedCarTgt,
                                      {.title = "the alignment sharpens during training"});
+    export_attention_json(dir + "sample_attention.json", kRedCarSrc, kRedCarTgt,
+                          {{kRedCar, kHeadDiffuse}, {kHeadPrevious, kHeadEos}});
     std::cout << sentiment_highlight(dir + "sample_highlight", kReviews);
     std::cout << line_curves(dir + "sample_loss", kLossCurves,
                              {.title = "training loss", .x_label = "epoch", .y_label = "cross-entropy"});
