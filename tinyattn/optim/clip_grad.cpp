@@ -1,0 +1,32 @@
+// clip_grad.cpp — see clip_grad.hpp for the formula.
+#include "tinyattn/optim/clip_grad.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace tinyattn::optim {
+
+double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
+    if (!(max_norm > 0.0))
+        throw std::invalid_argument("clip_grad_norm: max_norm must be > 0, got " + std::to_string(max_norm));
+    double sum_sq = 0.0;  // accumulated in double: thousands of small squares lose bits in float
+    for (const Tensor& p : params) {
+        if (!p.has_grad()) continue;
+        const float* g = p.grad_data();
+        for (size_t j = 0; j < p.numel(); ++j) sum_sq += double(g[j]) * double(g[j]);
+    }
+    const double total_norm = std::sqrt(sum_sq);                 // ‖g‖
+    const double clip_coef = max_norm / (total_norm + 1e-6);    // max_norm / (‖g‖ + 1e-6)
+    if (clip_coef < 1.0) {                                       // PyTorch clamps the coefficient at 1
+        const float c = float(clip_coef);
+        for (const Tensor& p : params) {
+            if (!p.has_grad()) continue;
+            float* g = p.grad_data();
+            for (size_t j = 0; j < p.numel(); ++j) g[j] = g[j] * c;   // g ← g · coef
+        }
+    }
+    return total_norm;
+}
+
+}  // namespace tinyattn::optim
