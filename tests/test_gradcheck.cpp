@@ -93,6 +93,15 @@ void check_unary(const Unary& op, const Tensor& x) {
     }, {x});
 }
 
+// A reduction over one dim, for each dim in `dims` (negative ones too), with and without keepdim.
+using AlongDim = Tensor (*)(const Tensor&, int, bool);
+void check_along_dim(AlongDim op, const std::vector<int>& dims, const Tensor& x) {
+    for (int dim : dims)
+        for (bool keepdim : {false, true})
+            expect_gradcheck("dim " + std::to_string(dim) + " keepdim " + std::to_string(keepdim),
+                             [op, dim, keepdim](const std::vector<Tensor>& in) { return op(in[0], dim, keepdim); }, {x});
+}
+
 // ---- the table -------------------------------------------------------------------------------
 struct OpCheck {
     std::string group;  // which TEST_CASE runs it
@@ -140,31 +149,19 @@ const std::map<std::string, OpCheck>& op_checks() {
              expect_gradcheck("sum of a scalar", [](const std::vector<Tensor>& in) { return sum(in[0]); }, {param({}, 21)});
          }}},
         {"sum_dim", {"reduce", [] {
-             for (int dim : {0, 1, 2, -1, -2})
-                 for (bool keepdim : {false, true})
-                     expect_gradcheck("dim " + std::to_string(dim) + " keepdim " + std::to_string(keepdim),
-                                      [dim, keepdim](const std::vector<Tensor>& in) { return sum(in[0], dim, keepdim); },
-                                      {param({2, 3, 4}, 22)});
+             check_along_dim(sum, {0, 1, 2, -1, -2}, param({2, 3, 4}, 22));
          }}},
         {"mean", {"reduce", [] {
              expect_gradcheck("mean of [2, 3, 4]", [](const std::vector<Tensor>& in) { return mean(in[0]); }, {param({2, 3, 4}, 23)});
          }}},
         {"mean_dim", {"reduce", [] {
-             for (int dim : {0, 1, -1})
-                 for (bool keepdim : {false, true})
-                     expect_gradcheck("dim " + std::to_string(dim) + " keepdim " + std::to_string(keepdim),
-                                      [dim, keepdim](const std::vector<Tensor>& in) { return mean(in[0], dim, keepdim); },
-                                      {param({2, 3, 4}, 24)});
+             check_along_dim(mean, {0, 1, -1}, param({2, 3, 4}, 24));
          }}},
         {"max", {"reduce", [] {
              expect_gradcheck("max of [3, 4]", [](const std::vector<Tensor>& in) { return max(in[0]); }, {distinct({3, 4}, 25)});
          }}},
         {"max_dim", {"reduce", [] {
-             for (int dim : {0, 1, -1})
-                 for (bool keepdim : {false, true})
-                     expect_gradcheck("dim " + std::to_string(dim) + " keepdim " + std::to_string(keepdim),
-                                      [dim, keepdim](const std::vector<Tensor>& in) { return max(in[0], dim, keepdim); },
-                                      {distinct({2, 3, 4}, 26)});
+             check_along_dim(max, {0, 1, -1}, distinct({2, 3, 4}, 26));
          }}},
 
         // products
