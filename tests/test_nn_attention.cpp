@@ -7,8 +7,13 @@
 
 #include "nn_checks.hpp"
 #include "tinyattn/nn/additive_attention.hpp"
+#include "tinyattn/nn/attention_pooling.hpp"
 #include "tinyattn/nn/dropout.hpp"
 #include "tinyattn/nn/layer_norm.hpp"
+#include "tinyattn/nn/local_attention.hpp"
+#include "tinyattn/nn/luong_attention.hpp"
+#include "tinyattn/nn/multihead_attention.hpp"
+#include "tinyattn/nn/positional_encoding.hpp"
 #include "tinyattn/nn/scaled_dot_product.hpp"
 
 using namespace tinyattn;
@@ -24,6 +29,20 @@ Tensor padding_mask(const std::vector<int>& lengths, int max_len) {
     return m;
 }
 Tensor random_input(const Shape& shape, Rng& rng) { return randn(shape, rng).requires_grad_(); }
+
+// gradcheck of a (query, keys, values, mask) attention module, with and without a padding mask.
+template <typename Attention>
+void gradcheck_attention(const Attention& attn, int query_dim, int key_dim, Rng& rng) {
+    Tensor q = random_input({2, query_dim}, rng), k = random_input({2, 4, key_dim}, rng), v = random_input({2, 4, 3}, rng);
+    for (const Tensor& mask : {Tensor(), padding_mask({4, 2}, 4)}) {
+        require_gradcheck(
+            [&](const std::vector<Tensor>& in) {
+                const nn::AttentionOutput o = attn.forward(in[0], in[1], in[2], mask);
+                return flat({o.context, o.weights});
+            },
+            {q, k, v}, attn);
+    }
+}
 }  // namespace
 
 // ---- LayerNorm and Dropout -------------------------------------------------------------------
@@ -69,16 +88,8 @@ TEST_CASE("AdditiveAttention: matches the paper's formula written in torch", "[n
 
 TEST_CASE("AdditiveAttention: gradcheck with and without a padding mask", "[nn][attention][additive][gradcheck]") {
     Rng rng(11);
-    nn::AdditiveAttention attn(3, 4, 5, rng);
-    Tensor q = random_input({2, 3}, rng), k = random_input({2, 4, 4}, rng), v = random_input({2, 4, 2}, rng);
-    for (const Tensor& mask : {Tensor(), padding_mask({4, 2}, 4)}) {
-        require_gradcheck(
-            [&](const std::vector<Tensor>& in) {
-                const nn::AttentionOutput o = attn.forward(in[0], in[1], in[2], mask);
-                return flat({o.context, o.weights});
-            },
-            {q, k, v}, attn);
-    }
+    const nn::AdditiveAttention attn(3, 4, 5, rng);
+    gradcheck_attention(attn, 3, 4, rng);
 }
 
 TEST_CASE("AdditiveAttention: padded keys get exactly zero weight; precompute_keys gives the same result",
@@ -181,4 +192,177 @@ TEST_CASE("scaled_dot_product_attention: masked keys get exactly zero; a fully m
                         Contains("scaled_dot_product_attention") && Contains("[1, 3, 5]"));
     REQUIRE_THROWS_WITH(nn::scaled_dot_product_attention(q, k, v, zeros({2, 3})),
                         Contains("scaled_dot_product_attention") && Contains("[2, 3]"));
+}
+
+// ---- Luong global attention ---------------------------------------------------------------
+
+TEST_CASE("LuongAttention: dot, general and concat match the paper's formulas in torch", "[nn][attention][luong]") {
+    const std::vector<std::pair<nn::LuongScore, const char*>> kinds{
+        {nn::LuongScore::dot, "dot"}, {nn::LuongScore::general, "general"}, {nn::LuongScore::concat, "concat"}};
+    for (const auto& [kind, name] : kinds) {
+        const fixture::Fixture f = fixture::load(std::string("attention/luong_") + name + ".txt");
+        nn::LuongAttention attn(kind, 4, 4, 6);
+        load_parameters(attn, f);
+        Tensor q = input(f, "query"), k = input(f, "keys"), v = input(f, "values");
+        const Tensor mask = input(f, "key_padding_mask", false);
+        const nn::AttentionOutput out = attn.forward(q, k, v, mask);
+        require_matches_fixture(f, &attn, {{"query", q}, {"keys", k}, {"values", v}},
+                                {{"context", out.context}, {"weights", out.weights}});
+        REQUIRE(exact_zeros(out.weights) == 3 + 1);  // rows of length 2 and 4 out of 5: padded keys exactly 0
+    }
+}
+
+TEST_CASE("LuongAttention: gradcheck of all three scores, with a padding mask", "[nn][attention][luong][gradcheck]") {
+    Rng rng(12);
+    gradcheck_attention(nn::LuongAttention(nn::LuongScore::dot, 3, 3, 0, rng), 3, 3, rng);
+    gradcheck_attention(nn::LuongAttention(nn::LuongScore::general, 3, 5, 0, rng), 3, 5, rng);
+    gradcheck_attention(nn::LuongAttention(nn::LuongScore::concat, 3, 5, 4, rng), 3, 5, rng);
+    REQUIRE(nn::LuongAttention(nn::LuongScore::dot, 3, 3).parameter_count() == 0);
+    REQUIRE(nn::LuongAttention(nn::LuongScore::general, 3, 5).parameter_count() == 15);
+    REQUIRE(nn::LuongAttention(nn::LuongScore::concat, 3, 5, 4).parameter_count() == 4 * 8 + 4);
+    REQUIRE_THROWS_WITH(nn::LuongAttention(nn::LuongScore::dot, 3, 4), Contains("dot") && Contains("3 and 4"));
+}
+
+// ---- Luong local-p attention --------------------------------------------------------------
+
+TEST_CASE("LocalAttention (local-p): matches the paper's formula in torch", "[nn][attention][local]") {
+    const fixture::Fixture f = fixture::load("attention/local_p.txt");
+    nn::LocalAttention attn(4, 5, 2, 6);
+    load_parameters(attn, f);
+    Tensor q = input(f, "query"), k = input(f, "keys"), v = input(f, "values");
+    const Tensor mask = input(f, "key_padding_mask", false);
+    const nn::AttentionOutput out = attn.forward(q, k, v, mask);
+    const Tensor position = attn.predict_position(q, 9, mask);
+    require_matches_fixture(f, &attn, {{"query", q}, {"keys", k}, {"values", v}},
+                            {{"context", out.context}, {"weights", out.weights}, {"position", position}});
+    // outside the window |s - p_t| <= 2 and at padded positions the weight is exactly zero
+    for (int b = 0; b < 3; ++b)
+        for (int s = 0; s < 9; ++s)
+            if (std::fabs(float(s) - position.at({b, 0})) > 2.0f || mask.at({b, s}) != 0.0f)
+                REQUIRE(out.weights.at({b, s}) == 0.0f);
+            else
+                REQUIRE(out.weights.at({b, s}) > 0.0f);
+}
+
+TEST_CASE("LocalAttention: gradcheck (the window edges are away from every position)", "[nn][attention][local][gradcheck]") {
+    Rng rng(13);
+    nn::LocalAttention attn(3, 4, 1, 5, rng);
+    // The hard window cut is a step: gradcheck is only meaningful where no position sits
+    // within a nudge of an edge, so draw queries until every edge is 0.1 away from a position.
+    Tensor k = random_input({2, 6, 4}, rng), v = random_input({2, 6, 3}, rng), q;
+    const Tensor mask = padding_mask({6, 4}, 6);
+    bool clear = false;
+    for (int attempt = 0; attempt < 100 && !clear; ++attempt) {
+        q = random_input({2, 3}, rng);
+        const Tensor p = attn.predict_position(q, 6, mask);
+        clear = true;
+        for (int b = 0; b < 2; ++b)
+            for (int s = 0; s < (b == 0 ? 6 : 4); ++s) clear = clear && std::fabs(std::fabs(s - p.at({b, 0})) - 1.0f) > 0.1f;
+    }
+    REQUIRE(clear);
+    const nn::AttentionOutput out = attn.forward(q, k, v, mask);
+    REQUIRE(exact_zeros(out.weights) > 2);  // the window really cuts
+    require_gradcheck(
+        [&](const std::vector<Tensor>& in) {
+            const nn::AttentionOutput o = attn.forward(in[0], in[1], in[2], mask);
+            return flat({o.context, o.weights});
+        },
+        {q, k, v}, attn);
+}
+
+// ---- self-attentive pooling ----------------------------------------------------------------
+
+TEST_CASE("AttentionPooling: matches Lin et al.'s formulas in torch, penalty included", "[nn][attention][pooling]") {
+    const fixture::Fixture f = fixture::load("attention/pooling.txt");
+    nn::AttentionPooling pool(5, 4, 3);
+    load_parameters(pool, f);
+    Tensor H = input(f, "H");
+    const Tensor mask = input(f, "key_padding_mask", false);
+    const nn::AttentionOutput out = pool.forward(H, mask);
+    require_matches_fixture(f, &pool, {{"H", H}},
+                            {{"context", out.context}, {"weights", out.weights},
+                             {"penalty", nn::attention_penalty(out.weights)}});
+    REQUIRE(exact_zeros(out.weights) == 3 * (3 + 1));  // 3 hops × (3 + 1) padded words
+}
+
+TEST_CASE("AttentionPooling: gradcheck of pooling and penalty, with a padding mask", "[nn][attention][pooling][gradcheck]") {
+    Rng rng(14);
+    const nn::AttentionPooling pool(4, 3, 2, true, rng);
+    REQUIRE(pool.parameter_count() == 3 * 4 + 3 + 2 * 3);
+    Tensor H = random_input({2, 5, 4}, rng);
+    const Tensor mask = padding_mask({5, 3}, 5);
+    require_gradcheck(
+        [&](const std::vector<Tensor>& in) {
+            const nn::AttentionOutput o = pool.forward(in[0], mask);
+            return flat({o.context, o.weights, nn::attention_penalty(o.weights)});
+        },
+        {H}, pool);
+    // one hop that puts all its weight on one word: A Aᵀ = I, no penalty; two identical hops: penalised
+    REQUIRE(nn::attention_penalty(tensor({0, 1, 0, 1, 0, 0}, {1, 2, 3})).item() == 0.0f);
+    REQUIRE(nn::attention_penalty(tensor({0, 1, 0, 0, 1, 0}, {1, 2, 3})).item() == 2.0f);
+}
+
+// ---- multi-head attention ------------------------------------------------------------------
+
+TEST_CASE("MultiheadAttention: torch.nn.MultiheadAttention with key_padding_mask", "[nn][attention][mha]") {
+    const fixture::Fixture f = fixture::load("attention/mha_padding.txt");
+    nn::MultiheadAttention mha(6, 2);
+    REQUIRE(mha.named_parameters()[0].first == "in_proj_weight");
+    load_parameters(mha, f);
+    Tensor q = input(f, "query"), k = input(f, "key"), v = input(f, "value");
+    const nn::AttentionOutput out = mha.forward(q, k, v, input(f, "key_padding_mask", false));
+    REQUIRE(out.weights.shape() == Shape{2, 2, 3, 4});
+    fixture::require_close(mean(out.weights, 1), f["expected.average_weights"], "head-averaged weights");
+    require_matches_fixture(f, &mha, {{"query", q}, {"key", k}, {"value", v}},
+                            {{"output", out.context}, {"weights", out.weights}});
+    REQUIRE(exact_zeros(out.weights) == 2 * 3 * 2);  // sentence 1: keys 2, 3 padded, for 2 heads × 3 queries
+}
+
+TEST_CASE("MultiheadAttention: torch.nn.MultiheadAttention self-attention with causal attn_mask + padding",
+          "[nn][attention][mha]") {
+    const fixture::Fixture f = fixture::load("attention/mha_causal.txt");
+    nn::MultiheadAttention mha(6, 2);
+    load_parameters(mha, f);
+    Tensor x = input(f, "x");
+    const nn::AttentionOutput out =
+        mha.forward(x, x, x, input(f, "key_padding_mask", false), input(f, "attn_mask", false));
+    require_matches_fixture(f, &mha, {{"x", x}}, {{"output", out.context}, {"weights", out.weights}});
+    for (int b = 0; b < 2; ++b)
+        for (int h = 0; h < 2; ++h)
+            for (int i = 0; i < 4; ++i)
+                for (int j = i + 1; j < 4; ++j) REQUIRE(out.weights.at({b, h, i, j}) == 0.0f);
+}
+
+TEST_CASE("MultiheadAttention: gradcheck with both masks, with and without bias", "[nn][attention][mha][gradcheck]") {
+    Rng rng(15);
+    for (bool bias : {true, false}) {
+        const nn::MultiheadAttention mha(4, 2, bias, 0.0f, rng);
+        REQUIRE(mha.parameter_count() == size_t(4 * 4 * 4 + (bias ? 4 * 4 : 0)));
+        Tensor q = random_input({2, 3, 4}, rng), kv = random_input({2, 3, 4}, rng);
+        const Tensor pad = padding_mask({3, 2}, 3), causal = nn::causal_mask(3);
+        require_gradcheck(
+            [&](const std::vector<Tensor>& in) {
+                const nn::AttentionOutput o = mha.forward(in[0], in[1], in[1], pad, causal);
+                return flat({o.context, o.weights});
+            },
+            {q, kv}, mha);
+    }
+    REQUIRE_THROWS_WITH(nn::MultiheadAttention(6, 4), Contains("not divisible"));
+}
+
+// ---- positional encoding -------------------------------------------------------------------
+
+TEST_CASE("PositionalEncoding: Vaswani's sinusoids added to the input", "[nn][positional]") {
+    nn::PositionalEncoding pe(6, 10);
+    REQUIRE(pe.parameter_count() == 0);
+    const Tensor x = ones({2, 4, 6});
+    const Tensor y = pe.forward(x);
+    for (int b = 0; b < 2; ++b)
+        for (int pos = 0; pos < 4; ++pos)
+            for (int i = 0; i < 3; ++i) {
+                const double angle = pos / std::pow(10000.0, 2.0 * i / 6.0);
+                REQUIRE(y.at({b, pos, 2 * i}) == Approx(1.0 + std::sin(angle)));
+                REQUIRE(y.at({b, pos, 2 * i + 1}) == Approx(1.0 + std::cos(angle)));
+            }
+    REQUIRE_THROWS_WITH(pe.forward(ones({1, 11, 6})), Contains("PositionalEncoding") && Contains("[1, 11, 6]"));
 }

@@ -1,0 +1,66 @@
+// multihead_attention.cpp — project, split into heads, scaled dot-product, merge, project.
+#include "tinyattn/nn/multihead_attention.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "tinyattn/nn/scaled_dot_product.hpp"
+#include "tinyattn/ops.hpp"
+
+namespace tinyattn::nn {
+
+MultiheadAttention::MultiheadAttention(int E, int H, bool bias, float p, Rng& rng)
+    : embed_dim(E), num_heads(H), head_dim(H > 0 ? E / H : 0), dropout(p), out_proj(E, E, bias, rng), rng_(&rng) {
+    if (H <= 0 || E % H != 0)
+        throw std::invalid_argument("MultiheadAttention: embed_dim " + std::to_string(E) +
+                                    " is not divisible by num_heads " + std::to_string(H));
+    // PyTorch's _reset_parameters: xavier_uniform_ on in_proj_weight (bound √(6 / (fan_in + fan_out))
+    // with fan_in = E, fan_out = 3E), zero biases, out_proj.weight keeps Linear's init.
+    const float bound = std::sqrt(6.0f / float(E + 3 * E));
+    in_proj_weight = uniform({3 * E, E}, -bound, bound, rng);
+    register_parameter("in_proj_weight", in_proj_weight);
+    if (bias) {
+        in_proj_bias = zeros({3 * E});
+        register_parameter("in_proj_bias", in_proj_bias);
+        for (int i = 0; i < E; ++i) out_proj.bias.data()[i] = 0.0f;
+    }
+    register_module("out_proj", out_proj);
+}
+
+Tensor MultiheadAttention::project(const Tensor& x, int which) const {
+    const int B = x.size(0), T = x.size(1);
+    const Tensor w = narrow(in_proj_weight, 0, which * embed_dim, embed_dim);
+    const Tensor b = in_proj_bias.defined() ? narrow(in_proj_bias, 0, which * embed_dim, embed_dim) : Tensor();
+    // [B, T, E] -> [B, T, H, d] -> [B, H, T, d]: head h reads columns h·d .. h·d+d-1
+    return permute(reshape(linear(x, w, b), {B, T, num_heads, head_dim}), {0, 2, 1, 3});
+}
+
+AttentionOutput MultiheadAttention::forward(const Tensor& query, const Tensor& key, const Tensor& value,
+                                            const Tensor& key_padding_mask, const Tensor& attn_mask) const {
+    for (const Tensor* t : {&query, &key, &value}) check_defined("MultiheadAttention", *t);
+    const bool ok = query.dim() == 3 && key.dim() == 3 && value.shape() == key.shape() &&
+                    query.size(0) == key.size(0) && query.size(2) == embed_dim && key.size(2) == embed_dim;
+    if (!ok)
+        throw std::invalid_argument("MultiheadAttention: needs query [B, Tq, " + std::to_string(embed_dim) +
+                                    "] and key = value [B, Tk, " + std::to_string(embed_dim) + "] (batch first), got " +
+                                    shape_str(query.shape()) + ", " + shape_str(key.shape()) + ", " +
+                                    shape_str(value.shape()));
+    const int B = query.size(0), Tq = query.size(1), Tk = key.size(1);
+    check_key_padding_mask("MultiheadAttention", key_padding_mask, B, Tk);
+    if (attn_mask.defined() && attn_mask.shape() != Shape{Tq, Tk})
+        throw std::invalid_argument("MultiheadAttention: attn_mask must be [" + std::to_string(Tq) + ", " +
+                                    std::to_string(Tk) + "], got " + shape_str(attn_mask.shape()));
+    // One mask over the scores [B, H, Tq, Tk]: padding [B, 1, 1, Tk] plus attn_mask [Tq, Tk].
+    // Masks are 0/1, so their sum is nonzero exactly where either masks.
+    Tensor mask;
+    if (key_padding_mask.defined()) mask = reshape(key_padding_mask, {B, 1, 1, Tk});
+    if (attn_mask.defined()) mask = mask.defined() ? add(mask, attn_mask) : attn_mask;
+
+    const AttentionOutput heads = scaled_dot_product_attention(project(query, 0), project(key, 1), project(value, 2),
+                                                               mask, dropout, is_training(), *rng_);
+    // [B, H, Tq, d] -> [B, Tq, H, d] -> [B, Tq, E]: the heads side by side, then W^O
+    const Tensor merged = reshape(permute(heads.context, {0, 2, 1, 3}), {B, Tq, embed_dim});
+    return {out_proj.forward(merged), heads.weights};
+}
+
+}  // namespace tinyattn::nn
