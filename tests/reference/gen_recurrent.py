@@ -8,14 +8,19 @@ Writes out_dir/recurrent/*.txt, read by tests/test_nn_recurrent.cpp:
                                      2 layers, batch_first=True, bias=False, no lengths, zero state
   parameter_counts.txt               sum of numel over parameters() for a few configurations
 
-Every layer fixture holds the inputs, the parameters under PyTorch's names ("param.<name>"),
-the outputs, random upstream gradients ("upstream.<output>") and the gradients of the loss
-L = sum(upstream.output * output) + sum over final states likewise, for every parameter and
-every input ("grad.<name>").
+Every layer fixture follows the convention of tests/nn_checks.hpp:
+  in.<name>        inputs (lengths as floats)
+  param.<name>     every parameter under its PyTorch name (weight_ih_l0, bias_hh_l1_reverse, ...)
+  out.<name>       outputs: h1 (and c1) for a cell; output, h_n (and c_n) for a whole layer
+  upstream.<name>  a random upstream gradient for each output
+  grad.in.<name>, grad.param.<name>
+                   gradients of L = Σ_outputs Σ (out · upstream) w.r.t. inputs and parameters.
 
 The parameters are PyTorch's own float32 initialisation and the inputs float32 draws; the
 forward and backward passes then run in float64, so the fixture holds the exact answer for
 those float32 numbers and the C++ float32 result is compared against it.
+
+Run:  cd tests/reference && /usr/bin/python3 -c "import gen_recurrent; gen_recurrent.main('fixtures')"
 """
 import os
 
@@ -35,23 +40,24 @@ def leaf(t):
 
 
 def finish(path, module, inputs, outputs):
-    """Backpropagates random upstream gradients through `outputs` and writes everything.
+    """Backpropagates L = Σ_outputs Σ (out · upstream) for random upstream gradients and writes
+    the case in the convention of tests/nn_checks.hpp (the same as gen_attention.py).
 
-    inputs / outputs: dicts name -> tensor (inputs are leaves that require grad)."""
+    inputs / outputs: dicts name -> tensor (inputs that require grad get a grad.in entry)."""
     upstream = {name: uniform(*t.shape) for name, t in outputs.items()}
     loss = sum((t * upstream[name]).sum() for name, t in outputs.items())
     loss.backward()
-    tensors = dict(inputs)
+    tensors = {"in." + name: t for name, t in inputs.items()}
     for name, p in module.named_parameters():
         tensors["param." + name] = p
-    tensors.update(outputs)
-    for name, g in upstream.items():
-        tensors["upstream." + name] = g
+    for name, t in outputs.items():
+        tensors["out." + name] = t
+        tensors["upstream." + name] = upstream[name]
     for name, t in inputs.items():
         if t.requires_grad:
-            tensors["grad." + name] = t.grad
+            tensors["grad.in." + name] = t.grad
     for name, p in module.named_parameters():
-        tensors["grad." + name] = p.grad
+        tensors["grad.param." + name] = p.grad
     write_fixture(path, tensors)
 
 
