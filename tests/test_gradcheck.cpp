@@ -102,6 +102,22 @@ void check_along_dim(AlongDim op, const std::vector<int>& dims, const Tensor& x)
                              [op, dim, keepdim](const std::vector<Tensor>& in) { return op(in[0], dim, keepdim); }, {x});
 }
 
+// softmax or log_softmax along dims 0, -1 and 1, and over attention scores whose masked keys
+// are -inf. log_softmax turns -inf into -inf, so the masked outputs are zeroed again to keep
+// the weighted sum finite (for softmax they are 0 already).
+using AlongOneDim = Tensor (*)(const Tensor&, int);
+void check_softmax_like(AlongOneDim op, uint64_t seed) {
+    for (int dim : {0, -1, 1})
+        expect_gradcheck("dim " + std::to_string(dim) + " of [2, 3, 4]",
+                         [op, dim](const std::vector<Tensor>& in) { return op(in[0], dim); },
+                         {param({2, 3, 4}, seed, -2.0f, 2.0f)});
+    Tensor mask = tensor({0, 1, 0, 1, 0, 0, 0, 0, 1, 1, 1, 0}, {3, 4});
+    expect_gradcheck("keys masked with -inf", [op, mask](const std::vector<Tensor>& in) {
+        const float inf = std::numeric_limits<float>::infinity();
+        return masked_fill(op(masked_fill(in[0], mask, -inf), -1), mask, 0.0f);
+    }, {param({3, 4}, seed + 1, -2.0f, 2.0f)});
+}
+
 // ---- the table -------------------------------------------------------------------------------
 struct OpCheck {
     std::string group;  // which TEST_CASE runs it
@@ -270,29 +286,8 @@ const std::map<std::string, OpCheck>& op_checks() {
          }}},
 
         // softmax family and loss
-        {"softmax", {"softmax", [] {
-             for (int dim : {0, -1, 1})
-                 expect_gradcheck("dim " + std::to_string(dim) + " of [2, 3, 4]",
-                                  [dim](const std::vector<Tensor>& in) { return softmax(in[0], dim); },
-                                  {param({2, 3, 4}, 90, -2.0f, 2.0f)});
-             // Masked attention scores: -inf entries get probability 0 and no gradient.
-             Tensor mask = tensor({0, 1, 0, 1, 0, 0, 0, 0, 1, 1, 1, 0}, {3, 4});
-             expect_gradcheck("keys masked with -inf", [mask](const std::vector<Tensor>& in) {
-                 return softmax(masked_fill(in[0], mask, -std::numeric_limits<float>::infinity()), -1);
-             }, {param({3, 4}, 91, -2.0f, 2.0f)});
-         }}},
-        {"log_softmax", {"softmax", [] {
-             for (int dim : {0, -1, 1})
-                 expect_gradcheck("dim " + std::to_string(dim) + " of [2, 3, 4]",
-                                  [dim](const std::vector<Tensor>& in) { return log_softmax(in[0], dim); },
-                                  {param({2, 3, 4}, 92, -2.0f, 2.0f)});
-             // -inf in, -inf out: zero those outputs again so the weighted sum stays finite.
-             Tensor mask = tensor({0, 1, 0, 1, 0, 0, 0, 0, 1, 1, 1, 0}, {3, 4});
-             expect_gradcheck("keys masked with -inf", [mask](const std::vector<Tensor>& in) {
-                 const float inf = std::numeric_limits<float>::infinity();
-                 return masked_fill(log_softmax(masked_fill(in[0], mask, -inf), -1), mask, 0.0f);
-             }, {param({3, 4}, 93, -2.0f, 2.0f)});
-         }}},
+        {"softmax", {"softmax", [] { check_softmax_like(softmax, 90); }}},
+        {"log_softmax", {"softmax", [] { check_softmax_like(log_softmax, 92); }}},
         {"cross_entropy", {"softmax", [] {
              expect_gradcheck("all targets counted", [](const std::vector<Tensor>& in) {
                  return cross_entropy(in[0], {1, 4, 0, 2});
