@@ -1,0 +1,150 @@
+// transformer.cpp — pre-LN encoder and decoder layers, their stacks, and the Transformer.
+#include "tinyattn/nn/transformer.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "tinyattn/ops.hpp"
+
+namespace tinyattn::nn {
+
+namespace {
+// The position-wise feed-forward block: linear2(dropout(relu(linear1(x)))).
+Tensor feed_forward(const Tensor& x, const Linear& linear1, const Dropout& dropout, const Linear& linear2) {
+    return linear2.forward(dropout.forward(relu(linear1.forward(x))));
+}
+
+void check_model_input(const char* who, const Tensor& x, int d_model) {
+    check_defined(who, x);
+    if (x.dim() != 3 || x.size(2) != d_model)
+        throw std::invalid_argument(std::string(who) + ": input must be [B, T, " + std::to_string(d_model) +
+                                    "] (batch first), got " + shape_str(x.shape()));
+}
+}  // namespace
+
+// ---- encoder layer --------------------------------------------------------------------------
+
+TransformerEncoderLayer::TransformerEncoderLayer(int d, int h, int ff, float p, Rng& rng)
+    : self_attn(d, h, true, p, rng), linear1(d, ff, true, rng), dropout(p, rng), linear2(ff, d, true, rng),
+      norm1(d), norm2(d), dropout1(p, rng), dropout2(p, rng) {
+    register_module("self_attn", self_attn);
+    register_module("linear1", linear1);
+    register_module("dropout", dropout);
+    register_module("linear2", linear2);
+    register_module("norm1", norm1);
+    register_module("norm2", norm2);
+    register_module("dropout1", dropout1);
+    register_module("dropout2", dropout2);
+}
+
+EncoderLayerOutput TransformerEncoderLayer::forward(const Tensor& src, const Tensor& src_key_padding_mask,
+                                                    const Tensor& src_mask) const {
+    check_model_input("TransformerEncoderLayer", src, self_attn.embed_dim);
+    const Tensor x1 = norm1.forward(src);
+    const AttentionOutput sa = self_attn.forward(x1, x1, x1, src_key_padding_mask, src_mask);
+    const Tensor x = add(src, dropout1.forward(sa.context));
+    const Tensor y = add(x, dropout2.forward(feed_forward(norm2.forward(x), linear1, dropout, linear2)));
+    return {y, sa.weights};
+}
+
+// ---- decoder layer --------------------------------------------------------------------------
+
+TransformerDecoderLayer::TransformerDecoderLayer(int d, int h, int ff, float p, Rng& rng)
+    : self_attn(d, h, true, p, rng), multihead_attn(d, h, true, p, rng), linear1(d, ff, true, rng), dropout(p, rng),
+      linear2(ff, d, true, rng), norm1(d), norm2(d), norm3(d), dropout1(p, rng), dropout2(p, rng), dropout3(p, rng) {
+    register_module("self_attn", self_attn);
+    register_module("multihead_attn", multihead_attn);
+    register_module("linear1", linear1);
+    register_module("dropout", dropout);
+    register_module("linear2", linear2);
+    register_module("norm1", norm1);
+    register_module("norm2", norm2);
+    register_module("norm3", norm3);
+    register_module("dropout1", dropout1);
+    register_module("dropout2", dropout2);
+    register_module("dropout3", dropout3);
+}
+
+DecoderLayerOutput TransformerDecoderLayer::forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask,
+                                                    const Tensor& tgt_key_padding_mask,
+                                                    const Tensor& memory_key_padding_mask) const {
+    check_model_input("TransformerDecoderLayer", tgt, self_attn.embed_dim);
+    check_model_input("TransformerDecoderLayer (memory)", memory, self_attn.embed_dim);
+    const Tensor x1 = norm1.forward(tgt);
+    const AttentionOutput sa = self_attn.forward(x1, x1, x1, tgt_key_padding_mask, tgt_mask);
+    const Tensor x = add(tgt, dropout1.forward(sa.context));
+    // cross-attention: queries from the decoder, keys and values from the encoder's memory
+    const AttentionOutput ca = multihead_attn.forward(norm2.forward(x), memory, memory, memory_key_padding_mask);
+    const Tensor y = add(x, dropout2.forward(ca.context));
+    const Tensor z = add(y, dropout3.forward(feed_forward(norm3.forward(y), linear1, dropout, linear2)));
+    return {z, sa.weights, ca.weights};
+}
+
+// ---- the stacks -----------------------------------------------------------------------------
+
+TransformerEncoder::TransformerEncoder(int n, int d, int h, int ff, float p, Rng& rng) : norm(d) {
+    for (int i = 0; i < n; ++i) {
+        layers.push_back(std::make_unique<TransformerEncoderLayer>(d, h, ff, p, rng));
+        register_module("layers." + std::to_string(i), *layers.back());
+    }
+    register_module("norm", norm);
+}
+
+EncoderOutput TransformerEncoder::forward(const Tensor& src, const Tensor& src_key_padding_mask) const {
+    EncoderOutput out{src, {}};
+    for (const auto& layer : layers) {
+        EncoderLayerOutput o = layer->forward(out.output, src_key_padding_mask);
+        out.output = o.output;
+        out.self_weights.push_back(o.self_weights);
+    }
+    out.output = norm.forward(out.output);
+    return out;
+}
+
+TransformerDecoder::TransformerDecoder(int n, int d, int h, int ff, float p, Rng& rng) : norm(d) {
+    for (int i = 0; i < n; ++i) {
+        layers.push_back(std::make_unique<TransformerDecoderLayer>(d, h, ff, p, rng));
+        register_module("layers." + std::to_string(i), *layers.back());
+    }
+    register_module("norm", norm);
+}
+
+DecoderOutput TransformerDecoder::forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask,
+                                          const Tensor& tgt_key_padding_mask,
+                                          const Tensor& memory_key_padding_mask) const {
+    DecoderOutput out{tgt, {}, {}};
+    for (const auto& layer : layers) {
+        DecoderLayerOutput o =
+            layer->forward(out.output, memory, tgt_mask, tgt_key_padding_mask, memory_key_padding_mask);
+        out.output = o.output;
+        out.self_weights.push_back(o.self_weights);
+        out.cross_weights.push_back(o.cross_weights);
+    }
+    out.output = norm.forward(out.output);
+    return out;
+}
+
+// ---- Transformer ----------------------------------------------------------------------------
+
+Transformer::Transformer(int d, int h, int n_enc, int n_dec, int ff, float p, Rng& rng)
+    : encoder(n_enc, d, h, ff, p, rng), decoder(n_dec, d, h, ff, p, rng) {
+    register_module("encoder", encoder);
+    register_module("decoder", decoder);
+    // PyTorch's Transformer._reset_parameters: xavier_uniform_ on every matrix,
+    // bound √(6 / (fan_in + fan_out)) for a [fan_out, fan_in] weight.
+    for (Tensor& w : parameters())
+        if (w.dim() > 1) {
+            const float bound = std::sqrt(6.0f / float(w.size(0) + w.size(1)));
+            for (size_t i = 0; i < w.numel(); ++i) w.data()[i] = rng.uniform(-bound, bound);
+        }
+}
+
+TransformerOutput Transformer::forward(const Tensor& src, const Tensor& tgt, const Tensor& src_key_padding_mask,
+                                       const Tensor& tgt_mask, const Tensor& tgt_key_padding_mask,
+                                       const Tensor& memory_key_padding_mask) const {
+    EncoderOutput enc = encoder.forward(src, src_key_padding_mask);
+    DecoderOutput dec = decoder.forward(tgt, enc.output, tgt_mask, tgt_key_padding_mask, memory_key_padding_mask);
+    return {dec.output, enc.self_weights, dec.self_weights, dec.cross_weights};
+}
+
+}  // namespace tinyattn::nn
