@@ -78,6 +78,19 @@ inline void require_matches_fixture(const fixture::Fixture& f, const tinyattn::n
             fixture::require_close(p.grad(), f["grad.param." + name], f.path + " grad.param." + name);
 }
 
+// A [B, S] key-padding mask (1 at positions >= length) for the given true lengths.
+inline Tensor padding_mask(const std::vector<int>& lengths, int max_len) {
+    Tensor m = tinyattn::zeros({int(lengths.size()), max_len});
+    for (size_t b = 0; b < lengths.size(); ++b)
+        for (int s = lengths[b]; s < max_len; ++s) m.data()[b * size_t(max_len) + size_t(s)] = 1.0f;
+    return m;
+}
+
+// A standard-normal input that requires grad.
+inline Tensor random_input(const tinyattn::Shape& shape, tinyattn::Rng& rng) {
+    return tinyattn::randn(shape, rng).requires_grad_();
+}
+
 // Number of entries of t that are exactly zero.
 inline int exact_zeros(const Tensor& t) {
     const std::vector<float> v = t.to_vector();

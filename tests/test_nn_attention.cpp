@@ -21,14 +21,18 @@ using namespace nn_checks;
 using Catch::Matchers::Contains;
 
 namespace {
-// A [B, S] padding mask (1 at positions >= length) for the given true lengths.
-Tensor padding_mask(const std::vector<int>& lengths, int max_len) {
-    Tensor m = zeros({int(lengths.size()), max_len});
-    for (size_t b = 0; b < lengths.size(); ++b)
-        for (int s = lengths[b]; s < max_len; ++s) m.data()[b * size_t(max_len) + size_t(s)] = 1.0f;
-    return m;
+
+// Loads the module's parameters from the fixture and compares the (query, keys, values,
+// key_padding_mask) attention's context, weights and every gradient with it.
+template <typename Attention>
+nn::AttentionOutput require_attention_matches(Attention& attn, const fixture::Fixture& f) {
+    load_parameters(attn, f);
+    Tensor q = input(f, "query"), k = input(f, "keys"), v = input(f, "values");
+    const nn::AttentionOutput out = attn.forward(q, k, v, input(f, "key_padding_mask", false));
+    require_matches_fixture(f, &attn, {{"query", q}, {"keys", k}, {"values", v}},
+                            {{"context", out.context}, {"weights", out.weights}});
+    return out;
 }
-Tensor random_input(const Shape& shape, Rng& rng) { return randn(shape, rng).requires_grad_(); }
 
 // gradcheck of a (query, keys, values, mask) attention module, with and without a padding mask.
 template <typename Attention>
@@ -78,12 +82,8 @@ TEST_CASE("Dropout module: drops in train(), identity in eval()", "[nn][dropout]
 TEST_CASE("AdditiveAttention: matches the paper's formula written in torch", "[nn][attention][additive]") {
     const fixture::Fixture f = fixture::load("attention/additive.txt");
     nn::AdditiveAttention attn(4, 6, 7);
-    load_parameters(attn, f);
-    Tensor q = input(f, "query"), k = input(f, "keys"), v = input(f, "values");
-    const Tensor mask = input(f, "key_padding_mask", false);
-    const nn::AttentionOutput out = attn.forward(q, k, v, mask);
-    require_matches_fixture(f, &attn, {{"query", q}, {"keys", k}, {"values", v}},
-                            {{"context", out.context}, {"weights", out.weights}});
+    const nn::AttentionOutput out = require_attention_matches(attn, f);
+    REQUIRE(exact_zeros(out.weights) == 2 + 1);  // rows of length 3 and 4 out of 5: padded keys exactly 0
 }
 
 TEST_CASE("AdditiveAttention: gradcheck with and without a padding mask", "[nn][attention][additive][gradcheck]") {
@@ -202,12 +202,7 @@ TEST_CASE("LuongAttention: dot, general and concat match the paper's formulas in
     for (const auto& [kind, name] : kinds) {
         const fixture::Fixture f = fixture::load(std::string("attention/luong_") + name + ".txt");
         nn::LuongAttention attn(kind, 4, 4, 6);
-        load_parameters(attn, f);
-        Tensor q = input(f, "query"), k = input(f, "keys"), v = input(f, "values");
-        const Tensor mask = input(f, "key_padding_mask", false);
-        const nn::AttentionOutput out = attn.forward(q, k, v, mask);
-        require_matches_fixture(f, &attn, {{"query", q}, {"keys", k}, {"values", v}},
-                                {{"context", out.context}, {"weights", out.weights}});
+        const nn::AttentionOutput out = require_attention_matches(attn, f);
         REQUIRE(exact_zeros(out.weights) == 3 + 1);  // rows of length 2 and 4 out of 5: padded keys exactly 0
     }
 }

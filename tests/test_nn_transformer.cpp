@@ -10,16 +10,6 @@ using namespace tinyattn;
 using namespace nn_checks;
 using Catch::Matchers::Contains;
 
-namespace {
-Tensor padding_mask(const std::vector<int>& lengths, int max_len) {
-    Tensor m = zeros({int(lengths.size()), max_len});
-    for (size_t b = 0; b < lengths.size(); ++b)
-        for (int s = lengths[b]; s < max_len; ++s) m.data()[b * size_t(max_len) + size_t(s)] = 1.0f;
-    return m;
-}
-Tensor random_input(const Shape& shape, Rng& rng) { return randn(shape, rng).requires_grad_(); }
-}  // namespace
-
 TEST_CASE("TransformerEncoderLayer: torch.nn.TransformerEncoderLayer (pre-LN) with padding", "[nn][transformer]") {
     const fixture::Fixture f = fixture::load("attention/encoder_layer.txt");
     nn::TransformerEncoderLayer layer(8, 2, 16, 0.0f);
