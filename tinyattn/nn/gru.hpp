@@ -15,7 +15,8 @@
 namespace tinyattn::nn {
 
 struct GRUOutput {
-    Tensor output;  // [T, B, H·dirs] (or [B, T, H·dirs] when batch_first); zero past each length
+    Tensor output;  // [T, B, H·dirs] (or [B, T, H·dirs] when batch_first); zero past each length.
+                    // Always T steps, like pad_packed_sequence(..., total_length=T).
     Tensor final;   // h_n [layers·dirs, B, H]: the state at each sequence's true last step
 };
 

@@ -21,7 +21,8 @@ struct LSTMState {
 };
 
 struct LSTMOutput {
-    Tensor output;  // [T, B, H·dirs] (or [B, T, H·dirs] when batch_first); zero past each length
+    Tensor output;  // [T, B, H·dirs] (or [B, T, H·dirs] when batch_first); zero past each length.
+                    // Always T steps, like pad_packed_sequence(..., total_length=T).
     LSTMState final;  // h_n and c_n, [layers·dirs, B, H]: the state at each sequence's true last step
 };
 

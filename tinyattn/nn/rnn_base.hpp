@@ -56,7 +56,8 @@ public:
 
     // weights[layer * num_directions() + direction], direction 1 = reverse. Registered as
     // weight_ih_l{layer}, weight_hh_l{layer}, bias_ih_l{layer}, bias_hh_l{layer}, with the
-    // suffix _reverse for direction 1 — the names torch.nn.LSTM/GRU use.
+    // suffix _reverse for direction 1 — the names torch.nn.LSTM/GRU use. The module keeps
+    // pointers into this vector: read and write the tensors, never resize it.
     std::vector<RecurrentWeights> weights;
 
 protected:
