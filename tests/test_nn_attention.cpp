@@ -21,7 +21,6 @@ using namespace nn_checks;
 using Catch::Matchers::Contains;
 
 namespace {
-
 // Loads the module's parameters from the fixture and compares the (query, keys, values,
 // key_padding_mask) attention's context, weights and every gradient with it.
 template <typename Attention>
