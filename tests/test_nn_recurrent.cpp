@@ -18,12 +18,11 @@ using namespace tinyattn;
 using nn_checks::flat;
 using nn_checks::input;
 using nn_checks::load_parameters;
+using nn_checks::random_input;
 using nn_checks::require_gradcheck;
 using nn_checks::require_matches_fixture;
 
 namespace {
-
-Tensor random_input(const Shape& shape, Rng& rng) { return uniform(shape, -1.0f, 1.0f, rng).requires_grad_(); }
 
 std::vector<int> lengths_from(const fixture::Fixture& fx) {
     std::vector<int> lengths;
