@@ -54,6 +54,17 @@ TEST_CASE("graphs are freed: 100,000 graphs leave the live-node count at its bas
     REQUIRE(live_node_count() == baseline);
 }
 
+TEST_CASE("freeing a 200,000-node-deep graph does not overflow the stack", "[autograd][memory]") {
+    const long baseline = live_node_count();
+    {
+        Tensor w = tensor({0.5f}, {1}).requires_grad_();
+        Tensor h = zeros({1});
+        for (int t = 0; t < 100000; ++t) h = h * w + 1.0f;  // two nodes per step
+        REQUIRE(live_node_count() > baseline + 200000);
+    }  // the whole chain dies here
+    REQUIRE(live_node_count() == baseline);
+}
+
 TEST_CASE("NoGrad records no graph and restores the previous mode", "[autograd]") {
     Tensor w = ones({2}).requires_grad_();
     {

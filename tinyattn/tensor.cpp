@@ -26,7 +26,24 @@ size_t shape_numel(const Shape& shape) {
 // ---- nodes --------------------------------------------------------------------------------
 static std::atomic<long> g_live_nodes{0};
 Node::Node() { ++g_live_nodes; }
-Node::~Node() { --g_live_nodes; }
+
+// Freeing a graph must not recurse: a node's last reference dying would free its parents,
+// whose destructors free theirs, ... — 30,000 unrolled LSTM steps would overflow the stack.
+// So a dying node unlinks its ancestors one at a time with an explicit list.
+Node::~Node() {
+    --g_live_nodes;
+    std::vector<std::shared_ptr<Node>> pending = std::move(parents);
+    backward = nullptr;  // its captured parent handles; `pending` still keeps those nodes alive
+    while (!pending.empty()) {
+        std::shared_ptr<Node> node = std::move(pending.back());
+        pending.pop_back();
+        if (node.use_count() == 1) {  // the last reference: take its parents before it dies
+            for (auto& p : node->parents) pending.push_back(std::move(p));
+            node->parents.clear();
+            node->backward = nullptr;
+        }
+    }  // each node dies here with no parents left, so its destructor does not recurse
+}
 long live_node_count() { return g_live_nodes.load(); }
 
 // ---- the handle ---------------------------------------------------------------------------
