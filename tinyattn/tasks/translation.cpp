@@ -1,0 +1,318 @@
+// translation.cpp — corpus loading, the training epoch, greedy evaluation and checkpoints.
+#include "tinyattn/tasks/translation.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "tinyattn/data/batching.hpp"
+#include "tinyattn/data/tokenizer.hpp"
+#include "tinyattn/decode.hpp"
+#include "tinyattn/optim/clip_grad.hpp"
+
+namespace tinyattn::tasks {
+
+namespace fs = std::filesystem;
+
+// ---- data ---------------------------------------------------------------------------------
+
+PairSplits load_translation_corpus(const std::string& path, uint64_t seed, int max_length) {
+    data::PairOptions options;
+    options.max_length = max_length;
+    PairSplits s;
+    if (fs::is_directory(path)) {
+        s.train = data::load_pairs((fs::path(path) / "train.tsv").string(), options);
+        s.valid = data::load_pairs((fs::path(path) / "valid.tsv").string(), options);
+        s.test = data::load_pairs((fs::path(path) / "test.tsv").string(), options);
+        fs::path dir = fs::path(path).lexically_normal();
+        if (dir.filename().empty()) dir = dir.parent_path();  // "datasets/toy-en-fr/"
+        s.name = dir.filename().string();
+    } else {
+        // One file: shuffle (seeded) and cut 80/10/10, with valid and test at most 1,000 pairs each.
+        std::vector<data::SentencePair> all = data::load_pairs(path, options);
+        if (all.size() < 10)
+            throw std::runtime_error("load_translation_corpus: " + path + " has " + std::to_string(all.size()) +
+                                     " usable pairs; at least 10 are needed to split train/valid/test");
+        std::vector<int> order(all.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = int(i);
+        Rng rng(seed);
+        rng.shuffle(order);
+        const size_t held = std::min<size_t>(1000, all.size() / 10);
+        for (size_t k = 0; k < order.size(); ++k) {
+            data::SentencePair& p = all[size_t(order[k])];
+            (k < held ? s.test : k < 2 * held ? s.valid : s.train).push_back(std::move(p));
+        }
+        s.name = fs::path(path).filename().string();
+    }
+    if (s.train.empty() || s.test.empty())
+        throw std::runtime_error("load_translation_corpus: " + path + ": empty train or test split");
+    return s;
+}
+
+EncodedPairs encode_pairs(const std::vector<data::SentencePair>& pairs, const data::Vocab& src_vocab,
+                          const data::Vocab& tgt_vocab) {
+    EncodedPairs e;
+    for (const data::SentencePair& p : pairs) {
+        e.src.push_back(src_vocab.encode(p.src, /*add_bos=*/false, /*add_eos=*/true));
+        e.tgt.push_back(tgt_vocab.encode(p.tgt));
+        e.src_lengths.push_back(int(e.src.back().size()));
+    }
+    return e;
+}
+
+TranslationData prepare_translation(PairSplits pairs, data::Vocab src_vocab, data::Vocab tgt_vocab) {
+    TranslationData d;
+    d.pairs = std::move(pairs);
+    d.src_vocab = std::move(src_vocab);
+    d.tgt_vocab = std::move(tgt_vocab);
+    d.train = encode_pairs(d.pairs.train, d.src_vocab, d.tgt_vocab);
+    d.valid = encode_pairs(d.pairs.valid, d.src_vocab, d.tgt_vocab);
+    d.test = encode_pairs(d.pairs.test, d.src_vocab, d.tgt_vocab);
+    return d;
+}
+
+TranslationData prepare_translation(PairSplits pairs) {
+    std::vector<std::vector<std::string>> src, tgt;
+    for (const data::SentencePair& p : pairs.train) {
+        src.push_back(p.src);
+        tgt.push_back(p.tgt);
+    }
+    data::Vocab sv = data::Vocab::build(src), tv = data::Vocab::build(tgt);
+    return prepare_translation(std::move(pairs), std::move(sv), std::move(tv));
+}
+
+LessonData load_lesson_data(const LessonOptions& opt, const std::string& shipped_corpus) {
+    const bool own = !opt.data.empty();
+    PairSplits pairs = load_translation_corpus(own ? opt.data : std::string(TINYATTN_SOURCE_DIR) + "/datasets/" + shipped_corpus,
+                                               opt.seed, own ? 20 : 0);
+    LessonData d;
+    if (opt.resume.empty()) {
+        d.data = prepare_translation(std::move(pairs));
+        return d;
+    }
+    ResumeInfo r = read_resume_info(opt.resume);  // keep the ids the checkpoint was trained with
+    d.first_epoch = r.epoch;
+    d.step = r.step;
+    d.data = prepare_translation(std::move(pairs), std::move(r.src_vocab), std::move(r.tgt_vocab));
+    return d;
+}
+
+EncodedPairs head(const EncodedPairs& pairs, size_t n) {
+    n = std::min(n, pairs.size());
+    EncodedPairs h;
+    h.src.assign(pairs.src.begin(), pairs.src.begin() + long(n));
+    h.tgt.assign(pairs.tgt.begin(), pairs.tgt.begin() + long(n));
+    h.src_lengths.assign(pairs.src_lengths.begin(), pairs.src_lengths.begin() + long(n));
+    return h;
+}
+
+// ---- training -------------------------------------------------------------------------------
+
+static data::BatchOptions batch_options(const TrainConfig& c) {
+    data::BatchOptions o;
+    o.batch_size = c.batch_size;
+    o.seed = c.seed;
+    return o;  // shuffled and length-bucketed
+}
+
+int batches_per_epoch(const EncodedPairs& train, int batch_size) {
+    TrainConfig c;
+    c.batch_size = batch_size;
+    return int(data::make_batches(train.src_lengths, batch_options(c), 0).size());
+}
+
+double train_epoch(const models::Seq2Seq& model, optim::Optimizer& optimizer, const EncodedPairs& train,
+                   const TrainConfig& config, int epoch, Progress& progress, long& step) {
+    const auto batches = data::make_batches(train.src_lengths, batch_options(config), epoch);
+    double loss_sum = 0.0;
+    long token_sum = 0;
+    for (size_t k = 0; k < batches.size(); ++k) {
+        const data::Batch batch = data::collate_pairs(train.src, train.tgt, batches[k]);
+        long tokens = 0;
+        for (int n : batch.tgt_lengths) tokens += n;
+        optimizer.zero_grad();
+        const Tensor loss = model.loss(batch);  // mean over the batch's real target tokens
+        loss.backward();
+        if (config.clip_norm > 0) optim::clip_grad_norm(optimizer.params(), config.clip_norm);
+        optimizer.step();
+        ++step;
+        const float l = loss.item();
+        loss_sum += double(l) * double(tokens);
+        token_sum += tokens;
+        progress.step(epoch, int(k), l, tokens);
+    }
+    return token_sum > 0 ? loss_sum / double(token_sum) : 0.0;
+}
+
+double train_epochs(const models::Seq2Seq& model, optim::Optimizer& optimizer, const TranslationData& data,
+                    const EncodedPairs& train, const TrainConfig& config, const std::string& lesson,
+                    const std::string& checkpoint, int first_epoch, int epochs, long& step,
+                    const std::function<void(int)>& after_epoch) {
+    Progress progress(epochs, batches_per_epoch(train, config.batch_size));
+    double loss = 0.0;
+    for (int e = 0; e < epochs; ++e) {
+        loss = train_epoch(model, optimizer, train, config, first_epoch + e, progress, step);
+        save_translation_checkpoint(checkpoint, model, optimizer, data, lesson, first_epoch + e + 1, step);
+        if (after_epoch) after_epoch(first_epoch + e + 1);
+    }
+    return loss;
+}
+
+// ---- translating and scoring ------------------------------------------------------------------
+
+Tokens Translation::src_labels() const {
+    Tokens t = src;
+    t.push_back("<eos>");
+    return t;
+}
+
+Tokens Translation::hyp_labels() const {
+    Tokens t = hyp;
+    if (attention.size() > hyp.size()) t.push_back("<eos>");  // the step that produced <eos>
+    return t;
+}
+
+Translation translate(const models::Seq2Seq& model, const data::Vocab& src_vocab, const data::Vocab& tgt_vocab,
+                      const Tokens& src, const Tokens& ref) {
+    models::Seq2SeqStepDecoder stepper(model);
+    const std::vector<int> ids = src_vocab.encode(src, false, /*add_eos=*/true);
+    DecodeOptions options;
+    options.max_length = 2 * int(ids.size()) + 10;
+    const Hypothesis h = greedy_decode(stepper, ids, options);
+    Translation t;
+    t.src = src;
+    t.ref = ref;
+    for (int id : h.tokens) t.hyp.push_back(tgt_vocab.token(id));
+    if (!h.attention.empty() && !h.attention[0].empty()) t.attention = h.attention;
+    return t;
+}
+
+std::vector<int> length_edges(const std::vector<data::SentencePair>& test) {
+    int lo = 1 << 30, hi = 0;
+    for (const auto& p : test) {
+        lo = std::min(lo, int(p.src.size()));
+        hi = std::max(hi, int(p.src.size()));
+    }
+    std::vector<int> edges;
+    if (lo < 4) edges.push_back(std::max(1, lo));
+    for (int e : {4, 6, 8, 10, 12, 16}) edges.push_back(e);
+    if (hi + 1 > 16) edges.push_back(hi + 1);
+    return edges;
+}
+
+TranslationEval evaluate_translation(const models::Seq2Seq& model, const TranslationData& data,
+                                     size_t max_sentences, const std::vector<int>& edges) {
+    return evaluate_pairs(model, data, data.pairs.test, max_sentences, edges);
+}
+
+TranslationEval evaluate_pairs(const models::Seq2Seq& model, const TranslationData& data,
+                               const std::vector<data::SentencePair>& split, size_t max_sentences,
+                               const std::vector<int>& edges) {
+    const auto start = std::chrono::steady_clock::now();
+    TranslationEval e;
+    const size_t n = std::min(max_sentences, split.size());
+    std::vector<Tokens> refs, hyps;
+    std::vector<int> lengths;
+    for (size_t i = 0; i < n; ++i) {
+        const data::SentencePair& p = split[i];
+        e.translations.push_back(translate(model, data.src_vocab, data.tgt_vocab, p.src, p.tgt));
+        refs.push_back(p.tgt);
+        hyps.push_back(e.translations.back().hyp);
+        lengths.push_back(int(p.src.size()));
+    }
+    e.sentences = int(n);
+    e.bleu = corpus_bleu(refs, hyps).bleu;
+    e.exact_match = exact_match(refs, hyps);
+    e.buckets = bleu_by_length(lengths, refs, hyps, edges);
+    e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return e;
+}
+
+void print_translations(const TranslationEval& eval, int n) {
+    for (int i = 0; i < n && i < int(eval.translations.size()); ++i) {
+        const Translation& t = eval.translations[size_t(i)];
+        std::printf("  EN   %s\n  REF  %s\n  OUT  %s %s\n\n", data::join(t.src).c_str(), data::join(t.ref).c_str(),
+                    data::join(t.hyp).c_str(), t.hyp == t.ref ? "✓" : "✗");
+    }
+}
+
+std::string bucket_label(const BleuBucket& b) {
+    return b.hi - 1 == b.lo ? std::to_string(b.lo) : std::to_string(b.lo) + "-" + std::to_string(b.hi - 1);
+}
+
+std::vector<std::string> bucket_labels(const std::vector<BleuBucket>& buckets) {
+    std::vector<std::string> labels;
+    for (const BleuBucket& b : buckets) labels.push_back(bucket_label(b) + " (" + std::to_string(b.count) + ")");
+    return labels;
+}
+
+void write_buckets(const std::string& path, const std::string& corpus, const std::vector<BleuBucket>& buckets) {
+    fs::create_directories(fs::path(path).parent_path());
+    std::ofstream f(path);
+    if (!f) throw std::runtime_error("write_buckets: cannot write " + path);
+    f << "# corpus BLEU-4 by source length: lo hi count bleu\n" << "corpus\t" << corpus << "\n";
+    for (const BleuBucket& b : buckets) f << b.lo << "\t" << b.hi << "\t" << b.count << "\t" << b.bleu << "\n";
+}
+
+std::vector<BleuBucket> read_buckets(const std::string& path, const std::string& corpus) {
+    std::ifstream f(path);
+    std::vector<BleuBucket> buckets;
+    std::string line, key, name;
+    while (std::getline(f, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream in(line);
+        if (line.rfind("corpus\t", 0) == 0) {
+            in >> key >> name;
+            if (name != corpus) return {};
+            continue;
+        }
+        BleuBucket b;
+        if (!(in >> b.lo >> b.hi >> b.count >> b.bleu)) return {};
+        buckets.push_back(b);
+    }
+    return name == corpus ? buckets : std::vector<BleuBucket>{};
+}
+
+// ---- checkpoints ------------------------------------------------------------------------------
+
+void save_translation_checkpoint(const std::string& path, const models::Seq2Seq& model,
+                                 const optim::Optimizer& optimizer, const TranslationData& data,
+                                 const std::string& lesson, int epoch, long step) {
+    if (path.empty()) return;
+    if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
+    data.src_vocab.save(path + ".src.vocab");
+    data.tgt_vocab.save(path + ".tgt.vocab");
+    const models::Seq2SeqConfig& c = model.config;
+    io::Metadata meta{{"lesson", lesson},
+                      {"corpus", data.pairs.name},
+                      {"epoch", std::to_string(epoch)},
+                      {"step", std::to_string(step)},
+                      {"src_vocab", fs::path(path + ".src.vocab").filename().string()},
+                      {"tgt_vocab", fs::path(path + ".tgt.vocab").filename().string()},
+                      {"embedding_dim", std::to_string(c.embedding_dim)},
+                      {"hidden_size", std::to_string(c.hidden_size)},
+                      {"attention", models::attention_kind_name(c.attention)}};
+    io::save_checkpoint(path, model, &optimizer, meta);
+}
+
+ResumeInfo read_resume_info(const std::string& path) {
+    ResumeInfo r;
+    r.metadata = io::read_checkpoint(path).metadata;
+    const auto get = [&](const std::string& key) {
+        auto it = r.metadata.find(key);
+        if (it == r.metadata.end()) throw std::runtime_error(path + ": checkpoint metadata lacks '" + key + "'");
+        return it->second;
+    };
+    r.epoch = std::stoi(get("epoch"));
+    r.step = std::stol(get("step"));
+    const fs::path dir = fs::path(path).parent_path();
+    r.src_vocab = data::Vocab::load((dir / get("src_vocab")).string());
+    r.tgt_vocab = data::Vocab::load((dir / get("tgt_vocab")).string());
+    return r;
+}
+
+}  // namespace tinyattn::tasks
