@@ -324,12 +324,36 @@ const std::map<std::string, OpCheck>& op_checks() {
              expect_gradcheck("weight only", [](const std::vector<Tensor>& in) { return layer_norm(in[0], in[1], Tensor()); },
                               {param({3, 5}, 106), w});
          }}},
+
+        // fused kernels
+        {"lstm_cell_c", {"fused", [] {
+             expect_gradcheck("c' = f*c + i*g", [](const std::vector<Tensor>& in) { return lstm_cell(in[0], in[1], in[2]).c; },
+                              {param({3, 8}, 110, -2.0f, 2.0f), param({3, 8}, 111, -2.0f, 2.0f), param({3, 2}, 112, -2.0f, 2.0f)});
+         }}},
+        {"lstm_cell_h", {"fused", [] {
+             expect_gradcheck("h' = o*tanh(c')", [](const std::vector<Tensor>& in) { return lstm_cell(in[0], in[1], in[2]).h; },
+                              {param({3, 8}, 113, -2.0f, 2.0f), param({3, 8}, 114, -2.0f, 2.0f), param({3, 2}, 115, -2.0f, 2.0f)});
+             expect_gradcheck("h' and c' both used", [](const std::vector<Tensor>& in) {
+                 const LSTMCellOutput o = lstm_cell(in[0], in[1], in[2]);
+                 return o.h * o.c;
+             }, {param({2, 12}, 116, -2.0f, 2.0f), param({2, 12}, 117, -2.0f, 2.0f), param({2, 3}, 118, -2.0f, 2.0f)});
+             expect_gradcheck("one gates tensor as both halves", [](const std::vector<Tensor>& in) {
+                 return lstm_cell(in[0], in[0], in[1]).h;
+             }, {param({2, 8}, 119), param({2, 2}, 120)});
+         }}},
+        {"additive_scores", {"fused", [] {
+             expect_gradcheck("v tanh(q + k)", [](const std::vector<Tensor>& in) { return additive_scores(in[0], in[1], in[2]); },
+                              {param({2, 3}, 121), param({2, 4, 3}, 122, -2.0f, 2.0f), param({1, 3}, 123)});
+             expect_gradcheck("v as [A]", [](const std::vector<Tensor>& in) { return additive_scores(in[0], in[1], in[2]); },
+                              {param({1, 5}, 124), param({1, 2, 5}, 125), param({5}, 126)});
+         }}},
     };
     return table;
 }
 
 // The TEST_CASEs below each run one group; every group in the table must be one of these.
-const std::set<std::string> kGroups = {"elementwise", "reduce", "matmul", "shape", "indexing", "softmax", "normalisation"};
+const std::set<std::string> kGroups = {"elementwise", "reduce", "matmul", "shape", "indexing", "softmax", "normalisation",
+                                       "fused"};
 
 void run_group(const std::string& group) {
     int ran = 0;
@@ -366,6 +390,7 @@ TEST_CASE("gradcheck: shape ops", "[gradcheck]") { run_group("shape"); }
 TEST_CASE("gradcheck: indexing ops", "[gradcheck]") { run_group("indexing"); }
 TEST_CASE("gradcheck: softmax, log_softmax, cross_entropy", "[gradcheck]") { run_group("softmax"); }
 TEST_CASE("gradcheck: dropout and layer_norm", "[gradcheck]") { run_group("normalisation"); }
+TEST_CASE("gradcheck: fused lstm_cell and additive_scores", "[gradcheck]") { run_group("fused"); }
 
 // y = x² with a wrong backward rule (dy/dx = x instead of 2x): gradcheck must catch it.
 static Tensor wrong_square(const Tensor& a) {

@@ -150,6 +150,16 @@ const std::map<std::string, Runner>& runners() {
         {"layer_norm", {"normalisation", [](const F&, const Inputs& in) {
              return layer_norm(in.at("a"), optional_input(in, "weight"), optional_input(in, "bias"), 1e-5f);
          }}},
+
+        {"lstm_cell_c", {"fused", [](const F&, const Inputs& in) {
+             return lstm_cell(in.at("gates_x"), in.at("gates_h"), in.at("c")).c;
+         }}},
+        {"lstm_cell_h", {"fused", [](const F&, const Inputs& in) {
+             return lstm_cell(in.at("gates_x"), in.at("gates_h"), in.at("c")).h;
+         }}},
+        {"additive_scores", {"fused", [](const F&, const Inputs& in) {
+             return additive_scores(in.at("query"), in.at("keys"), in.at("v"));
+         }}},
     };
     return table;
 }
@@ -190,7 +200,8 @@ void run_case(const std::string& name) {
 }
 
 // The TEST_CASEs below each run one group; every runner's group must be one of these.
-const std::set<std::string> kGroups = {"elementwise", "reduce", "matmul", "shape", "indexing", "softmax", "normalisation"};
+const std::set<std::string> kGroups = {"elementwise", "reduce", "matmul", "shape", "indexing", "softmax", "normalisation",
+                                       "fused"};
 
 void run_group(const std::string& group) {
     int ran = 0;
@@ -227,6 +238,7 @@ TEST_CASE("PyTorch reference: shape ops", "[reference]") { run_group("shape"); }
 TEST_CASE("PyTorch reference: indexing ops", "[reference]") { run_group("indexing"); }
 TEST_CASE("PyTorch reference: softmax, log_softmax, cross_entropy", "[reference]") { run_group("softmax"); }
 TEST_CASE("PyTorch reference: dropout (eval, p = 0) and layer_norm", "[reference]") { run_group("normalisation"); }
+TEST_CASE("PyTorch reference: fused lstm_cell and additive_scores", "[reference]") { run_group("fused"); }
 
 // ---- where tinyattn deliberately differs from PyTorch, and dropout's random mode ---------------
 

@@ -183,6 +183,22 @@ case("layer_norm__bias_only", lambda: dict(a=r(3, 5), bias=r(5)), lambda a, bias
 # float32 variance suffers cancellation), so this reference is computed in float64 (see FLOAT64).
 case("layer_norm__large_offset", lambda: dict(a=r(2, 6) * 0.1 + 100.0, weight=r(6), bias=r(6)), ln)
 
+# ---- fused kernels (tinyattn/ops/lstm_cell.cpp, additive_scores.cpp) ----------------------
+def lstm_gates(gates_x, gates_h, c):
+    i, f, g, o = (gates_x + gates_h).chunk(4, 1)  # PyTorch's gate order
+    c_new = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return c_new, torch.sigmoid(o) * torch.tanh(c_new)
+
+
+def lstm_inputs():
+    return dict(gates_x=r(3, 8, lo=-2, hi=2), gates_h=r(3, 8, lo=-2, hi=2), c=r(3, 2, lo=-2, hi=2))
+
+
+case("lstm_cell_c__basic", lstm_inputs, lambda gates_x, gates_h, c: lstm_gates(gates_x, gates_h, c)[0])
+case("lstm_cell_h__basic", lstm_inputs, lambda gates_x, gates_h, c: lstm_gates(gates_x, gates_h, c)[1])
+case("additive_scores__basic", lambda: dict(query=r(2, 3), keys=r(2, 4, 3, lo=-2, hi=2), v=r(1, 3)),
+     lambda query, keys, v: (v.reshape(-1) * torch.tanh(query.unsqueeze(1) + keys)).sum(-1))
+
 # Cases whose reference values are computed in float64 (from the same float32 inputs) and then
 # rounded to float32: the exact answer, where float32 PyTorch is itself too far from it.
 FLOAT64 = {"layer_norm__large_offset"}

@@ -39,10 +39,9 @@ AttentionOutput AdditiveAttention::forward_precomputed(const Tensor& query, cons
                                     "], values [B, S, Dv], got " + shape_str(query.shape()) + ", " +
                                     shape_str(projected_keys.shape()) + ", " + shape_str(values.shape()));
     check_key_padding_mask("AdditiveAttention", key_padding_mask, B, S);
-    // W_q q is [B, A]; as [B, 1, A] it broadcasts over the S source positions.
-    const Tensor q = reshape(W_q.forward(query), {B, 1, attn_dim});
-    const Tensor energy = tanh(add(q, projected_keys));             // [B, S, A]
-    const Tensor scores = reshape(v.forward(energy), {B, S});       // e = vᵀ tanh(...)  [B, S]
+    // e_j = vᵀ tanh(W_q q + W_k k_j) for every j at once [B, S]: one fused op
+    // (ops/additive_scores.cpp) instead of add-broadcast, tanh, Linear(A, 1) and reshapes.
+    const Tensor scores = additive_scores(W_q.forward(query), projected_keys, v.weight);
     const Tensor weights = masked_softmax(scores, key_padding_mask);  // α over the S positions
     return {weighted_sum(weights, values), weights};
 }

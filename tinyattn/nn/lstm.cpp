@@ -6,16 +6,11 @@
 namespace tinyattn::nn {
 
 LSTMState lstm_step(const Tensor& gates_x, const LSTMState& state, const Tensor& weight_hh, const Tensor& bias_hh) {
-    const int H = weight_hh.size(1);
-    // All four gates' pre-activations at once: x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh  [B, 4H].
-    const Tensor gates = gates_x + linear(state.h, weight_hh, bias_hh);
-    const Tensor i = sigmoid(narrow(gates, 1, 0 * H, H));  // input gate
-    const Tensor f = sigmoid(narrow(gates, 1, 1 * H, H));  // forget gate
-    const Tensor g = tanh(narrow(gates, 1, 2 * H, H));     // candidate cell content
-    const Tensor o = sigmoid(narrow(gates, 1, 3 * H, H));  // output gate
-    const Tensor c = f * state.c + i * g;                  // keep some old memory, write some new
-    const Tensor h = o * tanh(c);                          // show part of the memory
-    return {h, c};
+    // The four gates' pre-activations come in two halves: x·W_ihᵀ + b_ih (given) and
+    // h·W_hhᵀ + b_hh (one gemm here). ops/lstm_cell.cpp does the rest of the step in one pass:
+    //   i, f, o = σ(...), g = tanh(...), c' = f⊙c + i⊙g, h' = o⊙tanh(c')   (see lstm.hpp)
+    const LSTMCellOutput next = lstm_cell(gates_x, linear(state.h, weight_hh, bias_hh), state.c);
+    return {next.h, next.c};
 }
 
 // ---- LSTMCell ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/activations.hpp"
 #include "tinyattn/ops.hpp"
 #include "tinyattn/ops/broadcast.hpp"
 
@@ -87,14 +88,18 @@ static Tensor unary_op(const char* name, const Tensor& a, F f, Df df) {
     Tensor out = make_result(a.shape(), name, {a});
     const float* x = a.data();
     float* y = out.data();
-    for (size_t i = 0; i < out.numel(); ++i) y[i] = f(x[i]);
+    const size_t n = out.numel();
+#pragma omp simd  // y is a fresh buffer: no overlap with x, so 8 elements at a time is safe
+    for (size_t i = 0; i < n; ++i) y[i] = f(x[i]);
     if (out.requires_grad())
         set_backward(out, [a, df](const Node& node) {
             const float* x = a.data();
             const float* y = node.data.data();
             const float* g = node.grad.data();
             float* gx = a.grad_data();
-            for (size_t i = 0; i < node.grad.size(); ++i) gx[i] += g[i] * df(x[i], y[i]);
+            const size_t n = node.grad.size();
+#pragma omp simd
+            for (size_t i = 0; i < n; ++i) gx[i] += g[i] * df(x[i], y[i]);
         });
     return out;
 }
@@ -159,16 +164,14 @@ Tensor pow(const Tensor& a, float p) {
 }
 // y = tanh x:  dy/dx = 1 - tanh²x = 1 - y²
 Tensor tanh(const Tensor& a) {
-    return unary_op("tanh", a, [](float x) { return std::tanh(x); }, [](float, float y) { return 1.0f - y * y; });
+    // kernels::fast_tanh: the vectorisable Cephes tanh (a few ulp from std::tanh)
+    return unary_op("tanh", a, [](float x) { return kernels::fast_tanh(x); },
+                    [](float, float y) { return 1.0f - y * y; });
 }
 // y = σ(x) = 1/(1+e⁻ˣ):  dy/dx = σ(x)(1-σ(x)) = y(1-y)
 Tensor sigmoid(const Tensor& a) {
-    return unary_op("sigmoid", a,
-                    [](float x) {  // two forms so exp never overflows
-                        if (x >= 0.0f) return 1.0f / (1.0f + std::exp(-x));
-                        const float e = std::exp(x);
-                        return e / (1.0f + e);
-                    },
+    // kernels::fast_sigmoid clamps its exp to the float range, so it never overflows
+    return unary_op("sigmoid", a, [](float x) { return kernels::fast_sigmoid(x); },
                     [](float, float y) { return y * (1.0f - y); });
 }
 // y = max(0, x):  dy/dx = 1 if x > 0 else 0

@@ -19,6 +19,8 @@ const std::vector<std::string>& differentiable_ops() {
         "index_select", "embedding", "masked_fill",
         // softmax, losses, regularisation, normalisation
         "softmax", "log_softmax", "cross_entropy", "dropout", "layer_norm",
+        // fused kernels
+        "lstm_cell_c", "lstm_cell_h", "additive_scores",
     };
     return ops;
 }

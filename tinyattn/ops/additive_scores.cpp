@@ -1,0 +1,63 @@
+// additive_scores.cpp — Bahdanau's score e[b, s] = vᵀ tanh(q[b] + k[b, s]) as one fused op.
+//
+// With ops it is add (q broadcast over the S keys), tanh, a Linear to one output and two
+// reshapes: four [B, S, A] tensors per decoder step. Fused, the tanh values are the only
+// [B, S, A] buffer, kept for backward.
+//   forward:   t[b,s,a] = tanh(q[b,a] + k[b,s,a]),   e[b,s] = Σ_a v[a]·t[b,s,a]
+//   backward:  u = dL/de[b,s]·v[a]·(1 - t²)   (through the tanh)
+//              dL/dq[b,a] = Σ_s u,   dL/dk[b,s,a] = u,   dL/dv[a] = Σ_{b,s} dL/de[b,s]·t[b,s,a]
+#include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/activations.hpp"
+#include "tinyattn/ops.hpp"
+
+namespace tinyattn {
+
+Tensor additive_scores(const Tensor& query, const Tensor& keys, const Tensor& v) {
+    check_defined("additive_scores", query);
+    check_defined("additive_scores", keys);
+    check_defined("additive_scores", v);
+    const bool ok = query.dim() == 2 && keys.dim() == 3 && keys.size(0) == query.size(0) &&
+                    keys.size(2) == query.size(1) && v.numel() == size_t(query.size(1));
+    if (!ok)
+        throw std::invalid_argument("additive_scores: needs query [B, A], keys [B, S, A], v [A] or [1, A], got " +
+                                    shape_str(query.shape()) + ", " + shape_str(keys.shape()) + ", " +
+                                    shape_str(v.shape()));
+    const size_t B = size_t(keys.size(0)), S = size_t(keys.size(1)), A = size_t(keys.size(2));
+    Tensor out = make_result({int(B), int(S)}, "additive_scores", {query, keys, v});
+    std::vector<float> t(B * S * A);
+    const float* w = v.data();
+    for (size_t b = 0; b < B; ++b)
+        for (size_t s = 0; s < S; ++s) {
+            const float* q = query.data() + b * A;
+            const float* k = keys.data() + (b * S + s) * A;
+            float* tt = t.data() + (b * S + s) * A;
+            float e = 0.0f;
+#pragma omp simd reduction(+ : e)
+            for (size_t a = 0; a < A; ++a) {
+                tt[a] = kernels::fast_tanh(q[a] + k[a]);
+                e += w[a] * tt[a];
+            }
+            out.data()[b * S + s] = e;
+        }
+    if (out.requires_grad())
+        set_backward(out, [query, keys, v, t = std::move(t), B, S, A](const Node& node) {
+            const float* w = v.data();
+            float* gq = query.requires_grad() ? query.grad_data() : nullptr;
+            float* gk = keys.requires_grad() ? keys.grad_data() : nullptr;
+            float* gv = v.requires_grad() ? v.grad_data() : nullptr;
+            for (size_t b = 0; b < B; ++b)
+                for (size_t s = 0; s < S; ++s) {
+                    const float g = node.grad[b * S + s];
+                    const float* tt = t.data() + (b * S + s) * A;
+                    for (size_t a = 0; a < A; ++a) {
+                        const float u = g * w[a] * (1.0f - tt[a] * tt[a]);
+                        if (gq) gq[b * A + a] += u;
+                        if (gk) gk[(b * S + s) * A + a] += u;
+                        if (gv) gv[a] += g * tt[a];
+                    }
+                }
+        });
+    return out;
+}
+
+}  // namespace tinyattn

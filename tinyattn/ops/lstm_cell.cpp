@@ -1,0 +1,101 @@
+// lstm_cell.cpp — the elementwise half of an LSTM step as one fused op (two output nodes).
+//
+// From the two halves of the gate pre-activations, gx = x·W_ihᵀ + b_ih and gh = h·W_hhᵀ + b_hh
+// (each [B, 4H], gates in PyTorch's order i, f, g, o), and the old cell c [B, H]:
+//   i = σ(gx_i + gh_i)   f = σ(gx_f + gh_f)   g = tanh(gx_g + gh_g)   o = σ(gx_o + gh_o)
+//   c' = f ⊙ c + i ⊙ g          h' = o ⊙ tanh(c')
+// Written with separate ops this is an add, four narrows, five activations, three products and
+// a sum: eleven tensors per step, each allocated, filled and later walked backwards. Here it is
+// one pass over the numbers. c' and h' are two graph nodes ("lstm_cell_c" and "lstm_cell_h")
+// that share the saved gate activations; h' reads c' like any other child.
+#include <memory>
+
+#include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/activations.hpp"
+#include "tinyattn/ops.hpp"
+
+namespace tinyattn {
+
+namespace {
+struct Saved {
+    std::vector<float> act;     // [B, 4H]: i, f, g, o after their activations
+    std::vector<float> tanh_c;  // [B, H]: tanh(c')
+};
+
+// dL/d(pre-activation) goes to both halves: gx and gh were summed.
+void add_to_gates(const Tensor& gates_x, const Tensor& gates_h, size_t at, float d) {
+    if (gates_x.requires_grad()) gates_x.grad_data()[at] += d;
+    if (gates_h.requires_grad()) gates_h.grad_data()[at] += d;
+}
+}  // namespace
+
+LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Tensor& c) {
+    check_defined("lstm_cell", gates_x);
+    check_defined("lstm_cell", gates_h);
+    check_defined("lstm_cell", c);
+    if (c.dim() != 2 || gates_x.shape() != Shape{c.size(0), 4 * c.size(1)} || gates_h.shape() != gates_x.shape())
+        throw std::invalid_argument("lstm_cell: needs gates_x and gates_h [B, 4H] and c [B, H], got " +
+                                    shape_str(gates_x.shape()) + ", " + shape_str(gates_h.shape()) + ", " +
+                                    shape_str(c.shape()));
+    const size_t B = size_t(c.size(0)), H = size_t(c.size(1));
+    auto saved = std::make_shared<Saved>();
+    saved->act.resize(B * 4 * H);
+    saved->tanh_c.resize(B * H);
+    Tensor c_new = make_result(c.shape(), "lstm_cell_c", {gates_x, gates_h, c});
+    Tensor h_new = make_result(c.shape(), "lstm_cell_h", {c_new, gates_x, gates_h});
+    for (size_t b = 0; b < B; ++b) {
+        const float* gx = gates_x.data() + b * 4 * H;
+        const float* gh = gates_h.data() + b * 4 * H;
+        float* act = saved->act.data() + b * 4 * H;
+        float* tc = saved->tanh_c.data() + b * H;
+        const float* c_old = c.data() + b * H;
+        float* c_out = c_new.data() + b * H;
+        float* h_out = h_new.data() + b * H;
+#pragma omp simd
+        for (size_t j = 0; j < H; ++j) {
+            const float i = kernels::fast_sigmoid(gx[j] + gh[j]);
+            const float f = kernels::fast_sigmoid(gx[H + j] + gh[H + j]);
+            const float g = kernels::fast_tanh(gx[2 * H + j] + gh[2 * H + j]);
+            const float o = kernels::fast_sigmoid(gx[3 * H + j] + gh[3 * H + j]);
+            act[j] = i, act[H + j] = f, act[2 * H + j] = g, act[3 * H + j] = o;
+            c_out[j] = f * c_old[j] + i * g;
+            tc[j] = kernels::fast_tanh(c_out[j]);
+            h_out[j] = o * tc[j];
+        }
+    }
+    if (c_new.requires_grad())
+        // c' = f⊙c + i⊙g:  dc = dc'⊙f,  di = dc'⊙g,  df = dc'⊙c,  dg = dc'⊙i;
+        // through the activations: σ' = σ(1-σ), tanh' = 1 - tanh²
+        set_backward(c_new, [gates_x, gates_h, c, saved, B, H](const Node& node) {
+            const float* dc_new = node.grad.data();
+            float* dc = c.requires_grad() ? c.grad_data() : nullptr;
+            for (size_t b = 0; b < B; ++b)
+                for (size_t j = 0; j < H; ++j) {
+                    const size_t row = b * 4 * H;
+                    const float* act = saved->act.data() + row;
+                    const float i = act[j], f = act[H + j], g = act[2 * H + j];
+                    const float d = dc_new[b * H + j], c_old = c.data()[b * H + j];
+                    add_to_gates(gates_x, gates_h, row + j, d * g * i * (1.0f - i));
+                    add_to_gates(gates_x, gates_h, row + H + j, d * c_old * f * (1.0f - f));
+                    add_to_gates(gates_x, gates_h, row + 2 * H + j, d * i * (1.0f - g * g));
+                    if (dc) dc[b * H + j] += d * f;
+                }
+        });
+    if (h_new.requires_grad())
+        // h' = o⊙tanh(c'):  do = dh'⊙tanh(c')·o(1-o),  dc' += dh'⊙o·(1 - tanh²(c'))
+        set_backward(h_new, [c_new, gates_x, gates_h, saved, B, H](const Node& node) {
+            const float* dh = node.grad.data();
+            float* dc_new = c_new.requires_grad() ? c_new.grad_data() : nullptr;
+            for (size_t b = 0; b < B; ++b)
+                for (size_t j = 0; j < H; ++j) {
+                    const size_t row = b * 4 * H;
+                    const float o = saved->act[row + 3 * H + j], tc = saved->tanh_c[b * H + j];
+                    const float d = dh[b * H + j];
+                    add_to_gates(gates_x, gates_h, row + 3 * H + j, d * tc * o * (1.0f - o));
+                    if (dc_new) dc_new[b * H + j] += d * o * (1.0f - tc * tc);
+                }
+        });
+    return {h_new, c_new};
+}
+
+}  // namespace tinyattn
