@@ -31,12 +31,12 @@ Tensor additive_scores(const Tensor& query, const Tensor& keys, const Tensor& v)
             const float* q = query.data() + b * A;
             const float* k = keys.data() + (b * S + s) * A;
             float* tt = t.data() + (b * S + s) * A;
+#pragma omp simd
+            for (size_t a = 0; a < A; ++a) tt[a] = q[a] + k[a];
+            kernels::tanh_array(tt, tt, A);
             float e = 0.0f;
 #pragma omp simd reduction(+ : e)
-            for (size_t a = 0; a < A; ++a) {
-                tt[a] = kernels::fast_tanh(q[a] + k[a]);
-                e += w[a] * tt[a];
-            }
+            for (size_t a = 0; a < A; ++a) e += w[a] * tt[a];
             out.data()[b * S + s] = e;
         }
     if (out.requires_grad())

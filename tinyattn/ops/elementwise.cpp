@@ -104,6 +104,24 @@ static Tensor unary_op(const char* name, const Tensor& a, F f, Df df) {
     return out;
 }
 
+// The same, with the forward pass done by an array function y = f(x) (kernels/activations.hpp).
+template <class Df>
+static Tensor unary_array_op(const char* name, const Tensor& a, void (*f)(const float*, float*, size_t), Df df) {
+    check_defined(name, a);
+    Tensor out = make_result(a.shape(), name, {a});
+    f(a.data(), out.data(), out.numel());
+    if (out.requires_grad())
+        set_backward(out, [a, df](const Node& node) {
+            const float* y = node.data.data();
+            const float* g = node.grad.data();
+            float* gx = a.grad_data();
+            const size_t n = node.grad.size();
+#pragma omp simd
+            for (size_t i = 0; i < n; ++i) gx[i] += g[i] * df(y[i]);
+        });
+    return out;
+}
+
 // z = x + y:  ∂z/∂x = 1, ∂z/∂y = 1
 Tensor add(const Tensor& a, const Tensor& b) {
     return binary_op("add", a, b, [](float x, float y) { return x + y; },
@@ -164,15 +182,13 @@ Tensor pow(const Tensor& a, float p) {
 }
 // y = tanh x:  dy/dx = 1 - tanh²x = 1 - y²
 Tensor tanh(const Tensor& a) {
-    // kernels::fast_tanh: the vectorisable Cephes tanh (a few ulp from std::tanh)
-    return unary_op("tanh", a, [](float x) { return kernels::fast_tanh(x); },
-                    [](float, float y) { return 1.0f - y * y; });
+    // kernels::tanh_array: the vectorised Cephes tanh (a few ulp from std::tanh)
+    return unary_array_op("tanh", a, kernels::tanh_array, [](float y) { return 1.0f - y * y; });
 }
 // y = σ(x) = 1/(1+e⁻ˣ):  dy/dx = σ(x)(1-σ(x)) = y(1-y)
 Tensor sigmoid(const Tensor& a) {
-    // kernels::fast_sigmoid clamps its exp to the float range, so it never overflows
-    return unary_op("sigmoid", a, [](float x) { return kernels::fast_sigmoid(x); },
-                    [](float, float y) { return y * (1.0f - y); });
+    // kernels::sigmoid_array clamps its exp to the float range, so it never overflows
+    return unary_array_op("sigmoid", a, kernels::sigmoid_array, [](float y) { return y * (1.0f - y); });
 }
 // y = max(0, x):  dy/dx = 1 if x > 0 else 0
 Tensor relu(const Tensor& a) {

@@ -22,6 +22,23 @@ struct Saved {
     std::vector<float> tanh_c;  // [B, H]: tanh(c')
 };
 
+// One batch row of the forward pass. Each loop applies one function to a plain array, the
+// shape the compiler turns into 8-wide vector code.
+void cell_row(const float* gx, const float* gh, const float* c_old, size_t H, float* act, float* tc, float* c_out,
+              float* h_out) {
+#pragma omp simd
+    for (size_t k = 0; k < 4 * H; ++k) act[k] = gx[k] + gh[k];     // pre-activations i, f, g, o
+    kernels::sigmoid_array(act, act, 2 * H);                        // i, f
+    kernels::tanh_array(act + 2 * H, act + 2 * H, H);               // g
+    kernels::sigmoid_array(act + 3 * H, act + 3 * H, H);            // o
+    const float *i = act, *f = act + H, *g = act + 2 * H, *o = act + 3 * H;
+#pragma omp simd
+    for (size_t j = 0; j < H; ++j) c_out[j] = f[j] * c_old[j] + i[j] * g[j];
+    kernels::tanh_array(c_out, tc, H);
+#pragma omp simd
+    for (size_t j = 0; j < H; ++j) h_out[j] = o[j] * tc[j];
+}
+
 // dL/d(pre-activation) goes to both halves: gx and gh were summed.
 void add_to_gates(const Tensor& gates_x, const Tensor& gates_h, size_t at, float d) {
     if (gates_x.requires_grad()) gates_x.grad_data()[at] += d;
@@ -48,20 +65,7 @@ LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Ten
         const float* gh = gates_h.data() + b * 4 * H;
         float* act = saved->act.data() + b * 4 * H;
         float* tc = saved->tanh_c.data() + b * H;
-        const float* c_old = c.data() + b * H;
-        float* c_out = c_new.data() + b * H;
-        float* h_out = h_new.data() + b * H;
-#pragma omp simd
-        for (size_t j = 0; j < H; ++j) {
-            const float i = kernels::fast_sigmoid(gx[j] + gh[j]);
-            const float f = kernels::fast_sigmoid(gx[H + j] + gh[H + j]);
-            const float g = kernels::fast_tanh(gx[2 * H + j] + gh[2 * H + j]);
-            const float o = kernels::fast_sigmoid(gx[3 * H + j] + gh[3 * H + j]);
-            act[j] = i, act[H + j] = f, act[2 * H + j] = g, act[3 * H + j] = o;
-            c_out[j] = f * c_old[j] + i * g;
-            tc[j] = kernels::fast_tanh(c_out[j]);
-            h_out[j] = o * tc[j];
-        }
+        cell_row(gx, gh, c.data() + b * H, H, act, tc, c_new.data() + b * H, h_new.data() + b * H);
     }
     if (c_new.requires_grad())
         // c' = f⊙c + i⊙g:  dc = dc'⊙f,  di = dc'⊙g,  df = dc'⊙c,  dg = dc'⊙i;
