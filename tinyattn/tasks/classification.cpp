@@ -1,0 +1,355 @@
+// classification.cpp — data, training loop, checkpoints and per-phenomenon evaluation for the
+// sentiment lessons.
+#include "tinyattn/tasks/classification.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "tinyattn/autograd.hpp"
+#include "tinyattn/data/text_file.hpp"
+#include "tinyattn/io/checkpoint.hpp"
+#include "tinyattn/lesson_cli.hpp"
+#include "tinyattn/ops.hpp"
+#include "tinyattn/optim/clip_grad.hpp"
+#include "tinyattn/plot/curves.hpp"
+
+namespace tinyattn::tasks {
+
+namespace fs = std::filesystem;
+
+// ---- data ------------------------------------------------------------------------------------
+
+static TextSplit make_split(std::vector<data::LabelledExample> examples, const data::Vocab& vocab) {
+    TextSplit s;
+    for (auto& e : examples) {
+        s.ids.push_back(vocab.encode(e.tokens));
+        s.labels.push_back(e.label_id);
+        s.phenomena.push_back(e.extra.empty() ? "all" : e.extra[0]);
+    }
+    s.examples = std::move(examples);
+    return s;
+}
+
+static std::vector<data::LabelledExample> take(const std::vector<data::LabelledExample>& all,
+                                               const std::vector<int>& order, size_t begin, size_t end) {
+    std::vector<data::LabelledExample> out;
+    for (size_t i = begin; i < end; ++i) out.push_back(all[size_t(order[i])]);
+    return out;
+}
+
+TextData load_text_data(const std::string& data_path, uint64_t seed, const std::string& vocab_file) {
+    TextData d;
+    std::vector<data::LabelledExample> train, valid, test;
+    const bool shipped = data_path.empty();
+    const std::string dir = shipped ? std::string(TINYATTN_SOURCE_DIR) + "/datasets/toy-sentiment" : data_path;
+    if (shipped || fs::is_directory(dir)) {
+        // Three files: the training file fixes the label list, the others must use it.
+        const data::LabelledData tr = data::load_labelled(dir + "/train.tsv");
+        data::LabelledOptions same_labels;
+        same_labels.labels = tr.labels;
+        train = tr.examples;
+        valid = data::load_labelled(dir + "/valid.tsv", same_labels).examples;
+        test = data::load_labelled(dir + "/test.tsv", same_labels).examples;
+        d.labels = tr.labels;
+        d.source = shipped ? "datasets/toy-sentiment" : dir;
+    } else {
+        // One file: shuffle with the seeded Rng, then 80% train, 10% valid, 10% test.
+        const data::LabelledData all = data::load_labelled(data_path);
+        if (all.examples.size() < 10)
+            throw std::runtime_error(data_path + ": need at least 10 labelled lines to split, got " +
+                                     std::to_string(all.examples.size()));
+        std::vector<int> order(all.examples.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = int(i);
+        Rng rng(seed, 7);
+        rng.shuffle(order);
+        const size_t n = order.size(), n_train = n * 8 / 10, n_valid = n / 10;
+        train = take(all.examples, order, 0, n_train);
+        valid = take(all.examples, order, n_train, n_train + n_valid);
+        test = take(all.examples, order, n_train + n_valid, n);
+        d.labels = all.labels;
+        d.source = data_path;
+    }
+    if (!vocab_file.empty() && fs::exists(vocab_file)) {
+        d.vocab = data::Vocab::load(vocab_file);
+    } else {
+        std::vector<std::vector<std::string>> sentences;
+        for (const auto& e : train) sentences.push_back(e.tokens);
+        d.vocab = data::Vocab::build(sentences);
+    }
+    d.train = make_split(std::move(train), d.vocab);
+    d.valid = make_split(std::move(valid), d.vocab);
+    d.test = make_split(std::move(test), d.vocab);
+    return d;
+}
+
+void keep_first(TextSplit& split, int n) {
+    if (n <= 0 || n >= split.size()) return;
+    split.examples.resize(size_t(n));
+    split.ids.resize(size_t(n));
+    split.labels.resize(size_t(n));
+    split.phenomena.resize(size_t(n));
+}
+
+std::vector<data::ClassBatch> make_class_batches(const TextSplit& split, int batch_size, bool shuffle, uint64_t seed,
+                                                 int epoch) {
+    std::vector<int> lengths;
+    for (const auto& ids : split.ids) lengths.push_back(int(ids.size()));
+    data::BatchOptions options;
+    options.batch_size = batch_size;
+    options.shuffle = shuffle;
+    options.seed = seed;
+    std::vector<data::ClassBatch> batches;
+    for (const auto& indices : data::make_batches(lengths, options, epoch))
+        batches.push_back(data::collate_labelled(split.ids, split.labels, indices));
+    return batches;
+}
+
+data::ClassBatch single_example(const TextSplit& split, int index) {
+    return data::collate_labelled(split.ids, split.labels, {index});
+}
+
+Tensor padding_mask(const data::ClassBatch& batch) {
+    return tensor(std::vector<float>(batch.key_padding_mask.begin(), batch.key_padding_mask.end()), {batch.B, batch.S});
+}
+
+// ---- training --------------------------------------------------------------------------------
+
+static std::string join_numbers(const std::vector<float>& values) {
+    std::string s;
+    for (float v : values) s += (s.empty() ? "" : " ") + std::to_string(v);
+    return s;
+}
+
+static std::vector<float> split_numbers(const std::string& text) {
+    std::vector<float> values;
+    std::istringstream in(text);
+    for (float v; in >> v;) values.push_back(v);
+    return values;
+}
+
+std::string vocab_path_for(const std::string& checkpoint) { return checkpoint + ".vocab"; }
+
+void save_classifier_checkpoint(const std::string& path, const TextClassifier& model,
+                                const optim::Optimizer& optimizer, const TextData& data, const TrainConfig& config,
+                                const TrainResult& so_far) {
+    data.vocab.save(vocab_path_for(path));
+    std::string labels;
+    for (const auto& l : data.labels) labels += (labels.empty() ? "" : " ") + l;
+    io::save_checkpoint(path, model, &optimizer,
+                        {{"lesson", config.lesson},
+                         {"epoch", std::to_string(so_far.train_loss.size())},
+                         {"train_loss", join_numbers(so_far.train_loss)},
+                         {"valid_accuracy", join_numbers(so_far.valid_accuracy)},
+                         {"labels", labels},
+                         {"data", data.source},
+                         {"vocab_file", fs::path(vocab_path_for(path)).filename().string()}});
+}
+
+TrainResult load_classifier_checkpoint(const std::string& path, TextClassifier& model, optim::Optimizer& optimizer) {
+    const io::Metadata meta = io::load_checkpoint(path, model, &optimizer);
+    TrainResult r;
+    r.train_loss = split_numbers(meta.at("train_loss"));
+    r.valid_accuracy = split_numbers(meta.at("valid_accuracy"));
+    r.start_epoch = std::stoi(meta.at("epoch"));
+    return r;
+}
+
+TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer, const TextData& data,
+                             const TrainConfig& config) {
+    TrainResult result;
+    if (!config.resume.empty()) {
+        result = load_classifier_checkpoint(config.resume, model, optimizer);
+        if (config.verbose)
+            std::printf("resumed from %s after epoch %d\n", config.resume.c_str(), result.start_epoch);
+    }
+    const int first = result.start_epoch;
+    const int steps = int((data.train.size() + config.batch_size - 1) / config.batch_size);
+    Progress progress(std::max(1, config.epochs - first), steps, config.verbose ? 5.0 : 1e9);
+    for (int epoch = first; epoch < config.epochs; ++epoch) {
+        model.train();
+        const auto batches = make_class_batches(data.train, config.batch_size, true, config.seed, epoch);
+        double loss_sum = 0.0;
+        for (size_t step = 0; step < batches.size(); ++step) {
+            const data::ClassBatch& batch = batches[step];
+            optimizer.zero_grad();                                         // 1. clear old gradients
+            const ClassifierOutput out = model.forward(batch);             // 2. forward
+            Tensor loss = cross_entropy(out.logits, batch.labels);         //    -log p(true label)
+            if (config.penalty_coef != 0.0f && out.penalty.defined())
+                loss = loss + config.penalty_coef * out.penalty;            //    + coef · ‖AAᵀ − I‖²
+            loss.backward();                                               // 3. backward
+            if (config.clip_norm > 0) optim::clip_grad_norm(optimizer.params(), config.clip_norm);
+            optimizer.step();                                              // 4. step
+            loss_sum += loss.item();
+            long tokens = 0;
+            for (int len : batch.lengths) tokens += len;
+            if (config.verbose) progress.step(epoch - first, int(step), loss.item(), tokens);
+        }
+        result.train_loss.push_back(float(loss_sum / double(batches.size())));
+        result.valid_accuracy.push_back(float(evaluate(model, data.valid).accuracy));
+        if (config.verbose)
+            std::printf("epoch %d: train loss %.4f, valid accuracy %.1f%%\n", epoch + 1, result.train_loss.back(),
+                        100.0 * result.valid_accuracy.back());
+        if (!config.checkpoint.empty())
+            save_classifier_checkpoint(config.checkpoint, model, optimizer, data, config, result);
+    }
+    result.seconds = progress.elapsed_seconds();
+    model.eval();
+    return result;
+}
+
+// ---- evaluation ------------------------------------------------------------------------------
+
+// The phenomena of toy-sentiment in the order its README lists them.
+static const std::vector<std::string>& corpus_order() {
+    static const std::vector<std::string> order = {"plain", "intensifier", "hedge", "negation", "contrast"};
+    return order;
+}
+
+double Evaluation::accuracy_of(const std::string& group) const {
+    for (const auto& g : groups)
+        if (g.name == group) return g.accuracy;
+    throw std::invalid_argument("Evaluation: no group '" + group + "'");
+}
+
+Evaluation evaluate(TextClassifier& model, const TextSplit& split, int batch_size) {
+    const bool was_training = model.is_training();
+    model.eval();
+    NoGrad no_grad;
+    Evaluation e;
+    e.predictions.assign(size_t(split.size()), 0);
+    e.confidence.assign(size_t(split.size()), 0.0f);
+    for (const data::ClassBatch& batch : make_class_batches(split, batch_size, false)) {
+        const Tensor probs = softmax(model.forward(batch).logits, 1);
+        const std::vector<int> best = argmax(probs, 1);
+        for (int b = 0; b < batch.B; ++b) {
+            const size_t i = size_t(batch.indices[size_t(b)]);
+            e.predictions[i] = best[size_t(b)];
+            e.confidence[i] = probs.at({b, best[size_t(b)]});
+        }
+    }
+    model.train(was_training);
+
+    // Group names: the corpus's phenomena in their order, any others sorted, then "all".
+    std::vector<std::string> names;
+    for (const auto& p : corpus_order())
+        if (std::find(split.phenomena.begin(), split.phenomena.end(), p) != split.phenomena.end()) names.push_back(p);
+    std::vector<std::string> others;
+    for (const auto& p : split.phenomena)
+        if (p != "all" && std::find(names.begin(), names.end(), p) == names.end() &&
+            std::find(others.begin(), others.end(), p) == others.end())
+            others.push_back(p);
+    std::sort(others.begin(), others.end());
+    names.insert(names.end(), others.begin(), others.end());
+    names.push_back("all");
+    for (const auto& name : names) {
+        GroupAccuracy g{name, 0, 0.0};
+        int correct = 0;
+        for (int i = 0; i < split.size(); ++i)
+            if (name == "all" || split.phenomena[size_t(i)] == name) {
+                ++g.count;
+                correct += e.predictions[size_t(i)] == split.labels[size_t(i)];
+            }
+        g.accuracy = g.count ? double(correct) / g.count : 0.0;
+        e.groups.push_back(g);
+    }
+    e.accuracy = e.groups.back().accuracy;
+    return e;
+}
+
+std::string format_groups(const Evaluation& evaluation) {
+    std::string s;
+    char buf[96];
+    for (const auto& g : evaluation.groups) {
+        std::snprintf(buf, sizeof buf, "%s%s %.1f%% (%d)", s.empty() ? "" : " · ", g.name.c_str(), 100.0 * g.accuracy,
+                      g.count);
+        s += buf;
+    }
+    return s;
+}
+
+std::string example_lines(const TextData& data, const TextSplit& split, const Evaluation& evaluation, int per_group) {
+    std::string s;
+    char buf[160];
+    for (const auto& g : evaluation.groups) {
+        if (g.name == "all" && evaluation.groups.size() > 1) continue;
+        int shown = 0;
+        for (int i = 0; i < split.size() && shown < per_group; ++i) {
+            if (g.name != "all" && split.phenomena[size_t(i)] != g.name) continue;
+            const int predicted = evaluation.predictions[size_t(i)];
+            std::snprintf(buf, sizeof buf, "   reference %s · predicted %s (p = %.2f) %s\n",
+                          data.labels[size_t(split.labels[size_t(i)])].c_str(), data.labels[size_t(predicted)].c_str(),
+                          evaluation.confidence[size_t(i)], predicted == split.labels[size_t(i)] ? "✓" : "✗");
+            s += "[" + g.name + "] " + split.examples[size_t(i)].text + buf;
+            ++shown;
+        }
+    }
+    return s;
+}
+
+// ---- results files ---------------------------------------------------------------------------
+
+void write_results(const std::string& path, const std::string& model_name, const std::string& source,
+                   const Evaluation& evaluation) {
+    const fs::path p(path);
+    if (p.has_parent_path()) fs::create_directories(p.parent_path());
+    std::ofstream out(path);
+    if (!out) throw std::runtime_error("write_results: cannot write " + path);
+    out << "# model\t" << model_name << "\n# data\t" << source << "\ngroup\tcount\taccuracy\n";
+    for (const auto& g : evaluation.groups) out << g.name << "\t" << g.count << "\t" << g.accuracy << "\n";
+}
+
+SavedResults read_results(const std::string& path) {
+    SavedResults r;
+    if (!fs::exists(path)) return r;
+    for (const data::Line& line : data::read_lines(path, "read_results")) {
+        const std::vector<std::string> f = data::split(line.text, '\t');
+        if (f.size() == 2 && f[0] == "# model") r.model_name = f[1];
+        else if (f.size() == 2 && f[0] == "# data") r.source = f[1];
+        else if (f.size() == 3 && f[0] != "group") {
+            try {
+                r.groups.push_back({f[0], std::stoi(f[1]), std::stod(f[2])});
+            } catch (const std::exception&) {
+                throw std::runtime_error(data::where(path, line.number, "expected group<TAB>count<TAB>accuracy"));
+            }
+        }
+    }
+    r.found = true;
+    return r;
+}
+
+std::vector<float> percentages_for(const std::vector<GroupAccuracy>& groups, const std::vector<std::string>& names) {
+    std::vector<float> values;
+    for (const auto& name : names) {
+        float v = 0.0f;
+        for (const auto& g : groups)
+            if (g.name == name) v = float(100.0 * g.accuracy);
+        values.push_back(v);
+    }
+    return values;
+}
+
+std::string compare_per_phenomenon(const std::string& figure_path, const std::vector<std::string>& earlier_results,
+                                   const std::string& model_name, const std::string& source,
+                                   const Evaluation& evaluation) {
+    std::vector<std::string> groups;
+    for (const auto& g : evaluation.groups) groups.push_back(g.name);
+    std::vector<plot::Series> series;
+    std::string notes;
+    for (const auto& path : earlier_results) {
+        const SavedResults r = read_results(path);
+        if (!r.found) notes += "(no " + path + " yet: run that lesson first to compare with it)\n";
+        else if (r.source != source) notes += "(" + path + " was trained on " + r.source + ", not " + source + ": left out)\n";
+        else series.push_back({r.model_name, {}, percentages_for(r.groups, groups)});
+    }
+    series.push_back({model_name, {}, percentages_for(evaluation.groups, groups)});
+    return notes + plot::bucket_bars(figure_path, groups, series,
+                                     {.title = "test accuracy per phenomenon", .x_label = "phenomenon",
+                                      .y_label = "accuracy (%)"});
+}
+
+}  // namespace tinyattn::tasks

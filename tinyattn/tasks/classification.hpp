@@ -1,0 +1,166 @@
+// classification.hpp — what the sentiment lessons (04, 05, 09) share: labelled text in,
+// batches out, one training loop with checkpoints, and accuracy per phenomenon on the test split.
+//
+// The lessons differ only in their model. Each model is a TextClassifier: it reads a padded
+// batch of token ids (with the true lengths) and returns class scores, and, if it uses
+// attention, the weights and a penalty to add to the loss:
+//
+//     loss = cross_entropy(logits, labels) + penalty_coef · penalty
+//
+// The shipped corpus datasets/toy-sentiment/{train,valid,test}.tsv has lines
+// `text<TAB>label<TAB>phenomenon`; evaluate() reports the accuracy per phenomenon (plain,
+// intensifier, hedge, negation, contrast) so a lesson can show where word order matters.
+// A learner's own `text<TAB>label` file (--data) is split 80/10/10 with the seeded Rng and
+// has one phenomenon, "all".
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tinyattn/data/batching.hpp"
+#include "tinyattn/data/loaders.hpp"
+#include "tinyattn/data/vocab.hpp"
+#include "tinyattn/nn/module.hpp"
+#include "tinyattn/optim/optimizer.hpp"
+
+namespace tinyattn::tasks {
+
+// ---- data ------------------------------------------------------------------------------------
+
+// One split, with every sentence already turned into token ids.
+struct TextSplit {
+    std::vector<data::LabelledExample> examples;  // the text, its tokens and label
+    std::vector<std::vector<int>> ids;            // token ids (unknown words -> <unk>)
+    std::vector<int> labels;                      // label ids
+    std::vector<std::string> phenomena;           // third column, or "all"
+    int size() const { return int(ids.size()); }
+};
+
+struct TextData {
+    TextSplit train, valid, test;
+    std::vector<std::string> labels;  // label id -> name ("neg", "pos")
+    data::Vocab vocab;                // built from the training split only
+    std::string source;               // what was loaded, for messages and result files
+};
+
+// The shipped toy-sentiment corpus when `data_path` is empty; else the learner's file
+// (split 80/10/10, shuffled with Rng(seed)) or a directory holding train.tsv, valid.tsv and
+// test.tsv. `vocab_file` (may be empty) reuses a saved vocabulary, as --resume needs.
+TextData load_text_data(const std::string& data_path, uint64_t seed, const std::string& vocab_file = "");
+
+// The padded batches of one epoch: shuffled and bucketed by length when `shuffle`, seeded by
+// (seed, epoch) so a resumed run sees the same batches; in length order otherwise.
+std::vector<data::ClassBatch> make_class_batches(const TextSplit& split, int batch_size, bool shuffle,
+                                                 uint64_t seed = 1, int epoch = 0);
+
+// Keep only the first n examples (n <= 0 or >= size: all), e.g. a --quick run's training set.
+void keep_first(TextSplit& split, int n);
+
+// A batch holding the single example `index` (for figures of one sentence).
+data::ClassBatch single_example(const TextSplit& split, int index);
+
+// [B, T] float mask, 1 where the batch is padding (the mask the attention modules take).
+Tensor padding_mask(const data::ClassBatch& batch);
+
+// ---- models ----------------------------------------------------------------------------------
+
+struct ClassifierOutput {
+    Tensor logits;     // [B, classes]
+    Tensor attention;  // [B, hops, T] for attention models, else undefined
+    Tensor penalty;    // a scalar to add to the loss (times penalty_coef), else undefined
+};
+
+class TextClassifier : public nn::Module {
+public:
+    virtual ClassifierOutput forward(const data::ClassBatch& batch) const = 0;
+};
+
+// ---- training --------------------------------------------------------------------------------
+
+struct TrainConfig {
+    std::string lesson;        // written into the checkpoint
+    int epochs = 10;
+    int batch_size = 64;
+    double clip_norm = 5.0;    // clip_grad_norm before each step (0: off)
+    float penalty_coef = 0.0f; // weight of ClassifierOutput::penalty
+    uint64_t seed = 1;
+    std::string checkpoint;    // saved after every epoch (empty: never), vocab beside it
+    std::string resume;        // continue from this checkpoint (empty: from scratch)
+    bool verbose = true;       // progress lines and a line per epoch
+};
+
+struct TrainResult {
+    std::vector<float> train_loss;      // mean loss per epoch (all epochs, resumed ones too)
+    std::vector<float> valid_accuracy;  // accuracy on the validation split after each epoch
+    int start_epoch = 0;                // > 0 when resumed
+    double seconds = 0.0;               // training time of this run
+};
+
+// The training loop: for each epoch, for each batch,
+//     zero_grad → forward → loss (+ penalty) → backward → clip → step
+// then the validation accuracy, and a checkpoint (model, optimizer, epoch, curves, vocab file).
+TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer, const TextData& data,
+                             const TrainConfig& config);
+
+// Save / restore everything a resumed run needs. The vocabulary goes to <checkpoint>.vocab.
+void save_classifier_checkpoint(const std::string& path, const TextClassifier& model,
+                                const optim::Optimizer& optimizer, const TextData& data, const TrainConfig& config,
+                                const TrainResult& so_far);
+TrainResult load_classifier_checkpoint(const std::string& path, TextClassifier& model, optim::Optimizer& optimizer);
+std::string vocab_path_for(const std::string& checkpoint);  // "<checkpoint>.vocab"
+
+// ---- evaluation ------------------------------------------------------------------------------
+
+struct GroupAccuracy {
+    std::string name;  // "negation", or "all" for the whole split
+    int count = 0;
+    double accuracy = 0.0;
+};
+
+struct Evaluation {
+    double accuracy = 0.0;
+    std::vector<GroupAccuracy> groups;  // known phenomena in the corpus order, then others, then "all"
+    std::vector<int> predictions;       // per example of the split
+    std::vector<float> confidence;      // the probability of the predicted class
+    double accuracy_of(const std::string& group) const;  // throws if the group is missing
+};
+
+// Predictions for every example of `split` (no graph, eval mode) and accuracy per phenomenon.
+Evaluation evaluate(TextClassifier& model, const TextSplit& split, int batch_size = 256);
+
+// "plain 98.8% (240) · negation 51.4% (280) · ... · all 79.2% (1000)"
+std::string format_groups(const Evaluation& evaluation);
+
+// A few test examples per phenomenon with the reference label and the prediction:
+//   [negation] the plot was not dull .   reference pos · predicted pos (p = 0.93) ✓
+std::string example_lines(const TextData& data, const TextSplit& split, const Evaluation& evaluation, int per_group = 2);
+
+// ---- results that later lessons compare against ------------------------------------------------
+
+// A small TSV with the model name, the data source and one line per group:
+//     # model<TAB>bag of embeddings
+//     # data<TAB>datasets/toy-sentiment
+//     group<TAB>count<TAB>accuracy
+//     plain<TAB>240<TAB>0.9875 ...
+void write_results(const std::string& path, const std::string& model_name, const std::string& source,
+                   const Evaluation& evaluation);
+
+struct SavedResults {
+    bool found = false;        // false: no file (run the earlier lesson first)
+    std::string model_name, source;
+    std::vector<GroupAccuracy> groups;
+};
+SavedResults read_results(const std::string& path);
+
+// The group accuracies in percent, in the order of `names` (a missing group is 0), for figures.
+std::vector<float> percentages_for(const std::vector<GroupAccuracy>& groups, const std::vector<std::string>& names);
+
+// The per-phenomenon bar chart comparing this model with earlier lessons: reads each of
+// `earlier_results` (files written by write_results) and draws their bars beside this model's
+// (plot::bucket_bars at `figure_path`). A missing file, or one trained on other data, is left
+// out with a note in the returned text, which also holds the chart's terminal view.
+std::string compare_per_phenomenon(const std::string& figure_path, const std::vector<std::string>& earlier_results,
+                                   const std::string& model_name, const std::string& source,
+                                   const Evaluation& evaluation);
+
+}  // namespace tinyattn::tasks
