@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
     LessonInfo info("09_self_attentive_sentiment",
                     "self-attentive sentiment (Lin et al. 2017): BiLSTM + attention pooling with its penalty");
     info.trains = true;
-    info.default_epochs = 4;
+    info.default_epochs = 3;
     info.data_help = "text<TAB>label lines (or label<TAB>text; header and CRLF fine), or a directory with "
                      "train.tsv/valid.tsv/test.tsv; a single file is split 80/10/10";
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
