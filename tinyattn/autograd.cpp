@@ -1,6 +1,8 @@
 // autograd.cpp — graph recording, the topological sort and the backward pass.
 #include "tinyattn/autograd.hpp"
 
+#include "tinyattn/anomaly.hpp"
+
 #include <stdexcept>
 #include <unordered_set>
 #include <utility>
@@ -28,14 +30,19 @@ Tensor make_result(const Shape& shape, const char* op, const std::vector<Tensor>
             for (const Tensor& p : parents)
                 if (p.requires_grad()) node->parents.push_back(p.node_ptr());
     }
-    return Tensor(std::move(node));
+    Tensor out(std::move(node));
+    if (is_anomaly_enabled()) anomaly_note_result(out, parents);  // NaN/Inf checks (anomaly.hpp)
+    return out;
 }
 
 Tensor make_result(const Shape& shape, const char* op, std::initializer_list<Tensor> parents) {
     return make_result(shape, op, std::vector<Tensor>(parents));
 }
 
-void set_backward(Tensor& out, BackwardFn rule) { out.node()->backward = std::move(rule); }
+void set_backward(Tensor& out, BackwardFn rule) {
+    if (is_anomaly_enabled()) anomaly_check_pending();  // the op has just filled `out`
+    out.node()->backward = std::move(rule);
+}
 
 // Order the graph below `root` so that every node appears after all of its parents.
 // Iterative depth-first search with an explicit stack: an LSTM unrolled over thousands
@@ -68,6 +75,7 @@ void run_backward(const Tensor& root, const std::vector<float>& grad_output) {
         throw std::invalid_argument("backward: grad_output has " + std::to_string(grad_output.size()) +
                                     " elements, tensor " + shape_str(root.shape()) + " has " +
                                     std::to_string(root.numel()));
+    if (is_anomaly_enabled()) anomaly_check_pending();
     std::vector<Node*> order = topological_order(root.node());
     // Intermediate gradients start from zero on every pass, so calling backward twice on one
     // graph adds exactly twice into the leaves (the leaves are the ones that accumulate).
@@ -80,6 +88,7 @@ void run_backward(const Tensor& root, const std::vector<float>& grad_output) {
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
         Node* n = *it;
         if (n->backward) n->backward(*n);
+        if (n->backward && is_anomaly_enabled()) anomaly_check_backward(*n);
     }
 }
 
