@@ -53,6 +53,10 @@ std::vector<Line> read_lines(const std::string& path, const std::string& who) {
         if (bad != std::string::npos)
             throw std::runtime_error(where(path, number, "invalid UTF-8 at byte " + std::to_string(bad + 1) +
                                                              " of the line (is the file saved as UTF-8?)"));
+        const size_t nul = text.find('\0');  // valid UTF-8, but no text file contains it
+        if (nul != std::string::npos)
+            throw std::runtime_error(where(path, number, "NUL byte at byte " + std::to_string(nul + 1) +
+                                                             " of the line (is this a binary file?)"));
         lines.push_back({number, text});
     }
     while (!lines.empty() && trim(lines.back().text).empty()) lines.pop_back();

@@ -20,6 +20,7 @@ struct Line {
 //   "<who>: cannot open file '<path>'"
 //   "<path>: the file is empty"
 //   "<path>:<line>: invalid UTF-8 at byte <column> (is the file saved as UTF-8?)"
+//   "<path>:<line>: NUL byte at byte <column> of the line (is this a binary file?)"
 std::vector<Line> read_lines(const std::string& path, const std::string& who);
 
 // "path:line: what" — the shape of every data-file error message.
