@@ -113,12 +113,7 @@ int main(int argc, char** argv) {
     std::printf("checkpoint: %s (vocabulary: %s)\n", opt.checkpoint.c_str(), tasks::vocab_path_for(opt.checkpoint).c_str());
 
     Report report;
-    report.set("lesson", info.name);
-    report.set("epochs", config.epochs);
-    report.set("test_accuracy", test.accuracy);
-    for (const auto& g : test.groups) report.set("test_accuracy_" + g.name, g.accuracy);
-    report.set("final_train_loss", trained.train_loss.empty() ? 0.0 : trained.train_loss.back());
-    report.set("train_seconds", trained.seconds);
+    tasks::report_results(report, info.name, config.epochs, test, trained);
     report.write(opt.report);
     return 0;
 }

@@ -291,6 +291,16 @@ std::string example_lines(const TextData& data, const TextSplit& split, const Ev
     return s;
 }
 
+void report_results(Report& report, const std::string& lesson, int epochs, const Evaluation& test,
+                    const TrainResult& trained) {
+    report.set("lesson", lesson);
+    report.set("epochs", epochs);
+    report.set("test_accuracy", test.accuracy);
+    for (const auto& g : test.groups) report.set("test_accuracy_" + g.name, g.accuracy);
+    report.set("final_train_loss", trained.train_loss.empty() ? 0.0 : trained.train_loss.back());
+    report.set("train_seconds", trained.seconds);
+}
+
 // ---- results files ---------------------------------------------------------------------------
 
 void write_results(const std::string& path, const std::string& model_name, const std::string& source,

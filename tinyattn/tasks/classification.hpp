@@ -20,6 +20,7 @@
 #include "tinyattn/data/batching.hpp"
 #include "tinyattn/data/loaders.hpp"
 #include "tinyattn/data/vocab.hpp"
+#include "tinyattn/lesson_cli.hpp"
 #include "tinyattn/nn/module.hpp"
 #include "tinyattn/optim/optimizer.hpp"
 
@@ -134,6 +135,11 @@ std::string format_groups(const Evaluation& evaluation);
 // A few test examples per phenomenon with the reference label and the prediction:
 //   [negation] the plot was not dull .   reference pos · predicted pos (p = 0.93) ✓
 std::string example_lines(const TextData& data, const TextSplit& split, const Evaluation& evaluation, int per_group = 2);
+
+// The --report fields every sentiment lesson writes: lesson, epochs, test_accuracy,
+// test_accuracy_<group> for each group, final_train_loss, train_seconds.
+void report_results(Report& report, const std::string& lesson, int epochs, const Evaluation& test,
+                    const TrainResult& trained);
 
 // ---- results that later lessons compare against ------------------------------------------------
 
