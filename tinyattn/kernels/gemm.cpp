@@ -26,9 +26,10 @@
 //    all the B panels pass by. Columns are cut at NC = 3072 only to bound the packed-B buffer.
 //
 // 5. Threads. Packing and the (row block × column panel) tiles are shared out with OpenMP.
-//    Waking a thread costs a few microseconds, so products below kParallelWork multiply-adds
-//    stay on one thread — most of a small LSTM's products are that small.
-//
+//    Every parallel region ends in a barrier, and on a busy machine that barrier waits until
+//    the other thread gets a time slice (milliseconds). So only products of at least
+//    kParallelWork = 4M multiply-adds (~0.1 ms of work) use threads; a small LSTM's per-step
+//    products stay on one thread.
 // 6. Thin products. With fewer than 4 rows or 8 columns (a batch of one, a score vector
 //    v·x) most of a 6×16 tile would be padding, so those go to plain loops instead.
 #include "tinyattn/kernels/gemm.hpp"
@@ -62,7 +63,7 @@ namespace {
 
 constexpr int MR = 6, NR = 16;                    // the register tile (point 2)
 constexpr int KC = 256, MC = 144, NC = 3072;      // the cache blocks (point 4); MC % MR == NC % NR == 0
-constexpr long kParallelWork = 1L << 18;          // multiply-adds below which one thread is faster
+constexpr long kParallelWork = 1L << 22;          // multiply-adds below which one thread is faster
 
 // op(A)[i, k] and op(B)[k, j] read from the stored matrices.
 inline float at_a(bool t, const float* A, int lda, int i, int k) {
