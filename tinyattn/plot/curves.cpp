@@ -126,7 +126,8 @@ std::string bucket_bars(const std::string& path, const std::vector<std::string>&
         set_axes(gp, opt);
         gp << "set style data histogram\nset style histogram clustered gap 1";
         gp << "set style fill solid 0.9 border lc rgb '#333333'\nset boxwidth 0.9";
-        gp << "set yrange [0:" + format_value(vmax * 1.2f) + "]";  // room for the legend
+        gp << "set yrange [0:" + format_value(vmax * 1.08f) + "]";
+        gp << "set key outside top center horizontal";  // between title and bars: it never covers one
         std::string tics = "set xtics (";
         for (size_t b = 0; b < buckets.size(); ++b)
             tics += (b ? ", " : "") + gp_quote(buckets[b]) + " " + std::to_string(b);

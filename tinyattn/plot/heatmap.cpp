@@ -46,13 +46,15 @@ std::string attention_heatmap(const std::string& path, const Matrix& weights,
                               const std::vector<std::string>& src_tokens,
                               const std::vector<std::string>& tgt_tokens,
                               const HeatmapOptions& options) {
-    const Panel panel = make_panel("attention_heatmap", weights, src_tokens, tgt_tokens, options.rows,
-                                   options.cols, options.title);
+    Panel panel = make_panel("attention_heatmap", weights, src_tokens, tgt_tokens, options.rows,
+                             options.cols, options.title);
+    panel.x_title = options.x_label;
+    panel.y_title = options.y_label;
     const float vmax = options.vmax > 0.0f ? options.vmax : max_value(panel.weights);
     const FigurePaths files = figure_paths(path);
 
-    write_text_file(files.data, "# attention heatmap: rows = output tokens (y), columns = "
-                                "source tokens (x), colour scale [0, " + format_value(vmax) +
+    write_text_file(files.data, "# attention heatmap: rows = " + options.y_label + " (y), columns = " +
+                                    options.x_label + " (x), colour scale [0, " + format_value(vmax) +
                                     "]\n" + panel_table(panel));
     if (png_enabled()) {
         const HeatmapCanvas c = heatmap_canvas(panel);

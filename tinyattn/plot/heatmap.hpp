@@ -20,6 +20,8 @@ struct HeatmapOptions {
     int cols = -1;        // true source length: drop padding columns (-1 = keep all)
     float vmax = 1.0f;    // colour scale [0, vmax]; attention weights live in [0, 1].
                           // vmax <= 0 uses the largest weight in the matrix.
+    std::string x_label = "source tokens";  // axis titles, for matrices that are not
+    std::string y_label = "output tokens";  // source x output (e.g. hops x words)
 };
 
 // weights[i][j] = how much output token i attends to source token j.

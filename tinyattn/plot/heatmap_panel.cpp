@@ -112,12 +112,12 @@ void draw_panel(GnuplotSession& gp, const Panel& panel, const PanelGeometry& g, 
     // does not account for long rotated tick labels when the margins are fixed.
     gp << "unset label 901\nunset label 902";
     if (x_title)
-        gp << "set label 901 'source tokens' at screen " +
+        gp << "set label 901 " + gp_quote(panel.x_title) + " at screen " +
                   fraction(double(x + g.plot_width() / 2) / canvas_width) + "," +
                   fraction(1.0 - double(y + g.plot_height() + g.bottom - 16) / canvas_height) +
                   " center font ',10'";
     if (y_title)
-        gp << "set label 902 'output tokens' at screen " +
+        gp << "set label 902 " + gp_quote(panel.y_title) + " at screen " +
                   fraction(double(x - g.left + 14) / canvas_width) + "," +
                   fraction(1.0 - double(y + g.plot_height() / 2) / canvas_height) +
                   " center rotate by 90 font ',10'";

@@ -21,6 +21,8 @@ struct Panel {
     std::vector<std::string> x_labels;  // source tokens
     std::vector<std::string> y_labels;  // output tokens
     std::string title;
+    std::string x_title = "source tokens";  // axis titles
+    std::string y_title = "output tokens";
 };
 
 // A panel from a possibly padded attention matrix: trims it to rows x cols
