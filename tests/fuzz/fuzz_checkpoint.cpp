@@ -1,0 +1,7 @@
+// fuzz_checkpoint.cpp — libFuzzer entry point; the checks are fuzz_targets::checkpoint (fuzz_targets.hpp).
+#include "fuzz_targets.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    fuzz_targets::checkpoint(data, size);
+    return 0;
+}
