@@ -240,6 +240,17 @@ void print_translations(const TranslationEval& eval, int n) {
     }
 }
 
+void print_test_results(const TranslationEval& eval, int n) {
+    std::printf("\ntest split, %d sentences, greedy decoding: corpus BLEU-4 %.4f, exact match %.1f%% (%.1f s)\n\n",
+                eval.sentences, eval.bleu, 100.0 * eval.exact_match, eval.seconds);
+    print_translations(eval, n);
+}
+
+void print_training_summary(int epochs, long steps, double seconds, double loss) {
+    std::printf("\ntrained %d epoch(s) (%ld steps in all) in %s; final training loss %.4f\n", epochs, steps,
+                format_duration(seconds).c_str(), loss);
+}
+
 std::string bucket_label(const BleuBucket& b) {
     return b.hi - 1 == b.lo ? std::to_string(b.lo) : std::to_string(b.lo) + "-" + std::to_string(b.hi - 1);
 }
@@ -248,6 +259,16 @@ std::vector<std::string> bucket_labels(const std::vector<BleuBucket>& buckets) {
     std::vector<std::string> labels;
     for (const BleuBucket& b : buckets) labels.push_back(bucket_label(b) + " (" + std::to_string(b.count) + ")");
     return labels;
+}
+
+std::string plot_bleu_by_length(const std::string& path, const std::string& title,
+                                const std::vector<BleuBucket>& buckets, const std::vector<plot::Series>& series) {
+    bool any = false;
+    for (const plot::Series& s : series)
+        for (float v : s.y) any = any || v > 0.0f;
+    if (!any) return "(" + title + ": BLEU is 0 in every bucket, no figure drawn)\n";
+    return plot::bucket_bars(path, bucket_labels(buckets), series,
+                             {.title = title, .x_label = "source words (sentences)", .y_label = "corpus BLEU-4 x 100"});
 }
 
 void write_buckets(const std::string& path, const std::string& corpus, const std::vector<BleuBucket>& buckets) {

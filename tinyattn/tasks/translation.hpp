@@ -27,6 +27,7 @@
 #include "tinyattn/metrics.hpp"
 #include "tinyattn/models/seq2seq.hpp"
 #include "tinyattn/optim/optimizer.hpp"
+#include "tinyattn/plot/curves.hpp"
 #include "tinyattn/plot/matrix.hpp"
 
 namespace tinyattn::tasks {
@@ -136,10 +137,20 @@ TranslationEval evaluate_translation(const models::Seq2Seq& model, const Transla
 
 // Prints the first n translations of an evaluation: source, reference, output (✓ when equal).
 void print_translations(const TranslationEval& eval, int n);
+// Prints "test split, N sentences, greedy decoding: corpus BLEU-4 …, exact match …" and n examples.
+void print_test_results(const TranslationEval& eval, int n);
+// Prints "trained E epoch(s) (S steps in all) in M:SS; final training loss L".
+void print_training_summary(int epochs, long steps, double seconds, double loss);
 
 // "4-5", "12-15": the bucket's source lengths, for figure labels; bucket_labels adds the counts: "4-5 (212)".
 std::string bucket_label(const BleuBucket& bucket);
 std::vector<std::string> bucket_labels(const std::vector<BleuBucket>& buckets);
+
+// The BLEU-by-length bar chart (plot::bucket_bars, BLEU × 100), one series per model, each with one
+// BLEU per bucket of `buckets`. Returns the terminal view. When every value is 0 (an untrained
+// model, a tiny --data file) it draws nothing and says so: gnuplot cannot scale an all-zero chart.
+std::string plot_bleu_by_length(const std::string& path, const std::string& title,
+                                const std::vector<BleuBucket>& buckets, const std::vector<plot::Series>& series);
 
 // BLEU-by-length results as a small TSV (corpus name, then lo hi count bleu per line), so lesson 07
 // can draw lesson 06's numbers beside its own. read_buckets returns {} if the file is missing or

@@ -1,0 +1,92 @@
+// Lesson 06 — sequence to sequence WITHOUT attention: the whole source sentence must fit into the
+// encoder's final state, one vector of 128 numbers.
+//
+// Trains tinyattn/models/seq2seq.hpp with AttentionKind::none on toy English → French, scores it
+// on the held-out test split (corpus BLEU-4, exact match) and breaks BLEU down by source length:
+// the longer the sentence, the worse the fixed-size summary does. The bucket results are written
+// to plots/06_seq2seq_bleu_by_length.tsv so lesson 07 can draw them beside attention's.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "tinyattn/optim/adam.hpp"
+#include "tinyattn/plot/plot.hpp"
+#include "tinyattn/tasks/translation.hpp"
+#include "tinyattn/tinyattn.hpp"
+
+using namespace tinyattn;
+
+int main(int argc, char** argv) {
+    LessonInfo info("06_seq2seq", "encoder-decoder without attention on toy English→French: BLEU falls with length");
+    info.trains = true;
+    info.default_epochs = 2;
+    info.data_help = "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10";
+    const LessonOptions opt = parse_lesson_args(argc, argv, info);
+    const auto started = std::chrono::steady_clock::now();
+    auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    };
+    Report report;
+    report.set("lesson", "06_seq2seq");
+
+    // ---- 1. Data (shared with lessons 07, 08, 11: tinyattn/tasks/translation.hpp) ------------------
+    tasks::LessonData loaded = tasks::load_lesson_data(opt, "toy-en-fr");
+    const tasks::TranslationData& data = loaded.data;
+    const int first_epoch = loaded.first_epoch;
+    long step = loaded.step;
+    const tasks::EncodedPairs train_set = opt.quick ? tasks::head(data.train, 6000) : data.train;
+    const size_t test_size = opt.quick ? 200 : data.test.size();
+    std::printf("corpus %s: %zu train / %zu test pairs, vocab %d English / %d French tokens\n",
+                data.pairs.name.c_str(), train_set.size(), data.test.size(), data.src_vocab.size(),
+                data.tgt_vocab.size());
+
+    // ---- 2. Model: the flagship's encoder and decoder, but ctx_t = h_S at every step ----------------
+    models::Seq2SeqConfig cfg;
+    cfg.src_vocab = data.src_vocab.size();
+    cfg.tgt_vocab = data.tgt_vocab.size();
+    cfg.attention = models::AttentionKind::none;
+    models::Seq2Seq model(cfg);
+    const double lr = 3e-3;  // as lesson 07, so the two differ only in attention
+    optim::Adam adam(model.parameters(), lr);
+    if (!opt.resume.empty()) {
+        io::load_checkpoint(opt.resume, model, &adam);
+        std::printf("resumed from %s at epoch %d, step %ld\n", opt.resume.c_str(), first_epoch, step);
+    }
+    std::printf("model: %zu parameters, Adam lr %g, batch 32, gradient clipping at norm 1\n\n",
+                model.parameter_count(), lr);
+
+    // ---- 3. Train ---------------------------------------------------------------------------------
+    const int epochs = opt.quick ? 1 : opt.epochs;
+    const auto train_start = std::chrono::steady_clock::now();
+    const double train_loss = tasks::train_epochs(
+        model, adam, data, train_set, {32, 1.0, opt.seed}, "06_seq2seq", opt.checkpoint, first_epoch, epochs, step);
+    const double train_seconds = seconds_since(train_start);
+    tasks::print_training_summary(epochs, step, train_seconds, train_loss);
+
+    // ---- 4. Test split: overall, and by source length -------------------------------------------
+    const std::vector<int> edges = tasks::length_edges(data.pairs.test);
+    const tasks::TranslationEval ev = tasks::evaluate_translation(model, data, test_size, edges);
+    tasks::print_test_results(ev, 4);
+
+    plot::Series bars{"no attention", {}, {}};
+    for (const BleuBucket& b : ev.buckets) bars.y.push_back(float(100.0 * b.bleu));
+    const std::string base = (std::filesystem::path(opt.plots_dir) / "06_seq2seq_bleu_by_length").string();
+    std::cout << tasks::plot_bleu_by_length(base, "test BLEU by source length, no attention", ev.buckets, {bars});
+    tasks::write_buckets(base + ".tsv", data.pairs.name, ev.buckets);
+
+    report.set("corpus", data.pairs.name);
+    report.set("test_sentences", ev.sentences);
+    report.set("test_bleu", ev.bleu);
+    report.set("test_exact_match", ev.exact_match);
+    report.set("bleu_shortest_bucket", ev.buckets.front().bleu);
+    report.set("bleu_longest_bucket", ev.buckets.back().bleu);
+    report.set("train_seconds", train_seconds);
+    report.set("epochs", first_epoch + epochs);
+    report.set("steps", double(step));
+    report.set("final_train_loss", train_loss);
+    report.set("total_seconds", seconds_since(started));
+    report.write(opt.report);
+    std::printf("figure %s.png, buckets %s.tsv; checkpoint %s\n", base.c_str(), base.c_str(), opt.checkpoint.c_str());
+    return 0;
+}
