@@ -1,0 +1,239 @@
+// Lesson 08 — Luong attention: four ways to score the source, compared on the same task.
+//
+// Trains four copies of lesson 07's encoder–decoder whose decoder follows Luong et al. 2015
+// (tinyattn/models/luong.hpp: cell first, attention with s_t, attentional state h̃_t) with the
+// global dot, general and concat scores and local-p attention, each for the same number of steps
+// on the same training pairs (one epoch each by default, half of lesson 07's steps); scores each on the held-out test split (corpus BLEU-4, exact match,
+// training time) and draws the four alignments of one test sentence side by side.
+// --input-feeding feeds h̃_{t-1} into the next step (Luong's section 3.3) in all four.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include "tinyattn/autograd.hpp"
+#include "tinyattn/models/luong.hpp"
+#include "tinyattn/optim/adam.hpp"
+#include "tinyattn/plot/panel_grid.hpp"
+#include "tinyattn/plot/plot.hpp"
+#include "tinyattn/tasks/translation.hpp"
+#include "tinyattn/tinyattn.hpp"
+
+using namespace tinyattn;
+using models::LuongVariant;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kLearningRate = 3e-3;       // lesson 07's
+constexpr double kQuickLearningRate = 1e-2;  // --quick: 3e-3 learns too little in 125 steps
+constexpr int kBatchSize = 32;
+constexpr size_t kQuickTrainPairs = 4000;  // --quick: 125 steps per variant
+constexpr int kWindow = 5;              // local-p: half-width D of the window (σ = D/2)
+const LuongVariant kVariants[] = {LuongVariant::dot, LuongVariant::general, LuongVariant::concat,
+                                  LuongVariant::local_p};
+
+struct Timer {
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
+};
+
+// One checkpoint per variant beside --checkpoint: build/08_luong.ckpt -> build/08_luong_dot.ckpt, ...
+std::string variant_path(const std::string& base, LuongVariant v) {
+    return fs::path(base).replace_extension("").string() + "_" + models::luong_variant_name(v) + ".ckpt";
+}
+
+// The checkpoint of one variant: model + Adam + what tasks::read_resume_info needs, and which decoder it is.
+void save_variant(const std::string& path, const models::Seq2Seq& model, const optim::Optimizer& adam,
+                  const tasks::TranslationData& data, const models::LuongOptions& lo, int epoch, long step) {
+    if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
+    data.src_vocab.save(path + ".src.vocab");
+    data.tgt_vocab.save(path + ".tgt.vocab");
+    io::save_checkpoint(path, model, &adam,
+                        {{"lesson", "08_luong"},
+                         {"corpus", data.pairs.name},
+                         {"epoch", std::to_string(epoch)},
+                         {"step", std::to_string(step)},
+                         {"src_vocab", fs::path(path + ".src.vocab").filename().string()},
+                         {"tgt_vocab", fs::path(path + ".tgt.vocab").filename().string()},
+                         {"embedding_dim", std::to_string(model.config.embedding_dim)},
+                         {"hidden_size", std::to_string(model.config.hidden_size)},
+                         {"decoder", "luong"},
+                         {"attention", models::luong_variant_name(lo.variant)},
+                         {"input_feeding", lo.input_feeding ? "1" : "0"},
+                         {"window", std::to_string(lo.window)}});
+}
+
+// The attention of test pair i with teacher forcing on its reference (rows = reference + <eos>),
+// so all four models are drawn on the same rows.
+plot::Matrix teacher_forced_attention(const models::Seq2Seq& model, const tasks::EncodedPairs& test, int i) {
+    NoGrad no_grad;
+    const data::Batch batch = data::collate_pairs(test.src, test.tgt, {i});
+    const Tensor a = model.forward(batch).attention;  // [1, T, S]
+    plot::Matrix m(size_t(batch.T), std::vector<float>(size_t(batch.S)));
+    for (int t = 0; t < batch.T; ++t)
+        for (int j = 0; j < batch.S; ++j) m[size_t(t)][size_t(j)] = a.data()[t * batch.S + j];
+    return m;
+}
+
+// The sentence the figure shows: the first test pair of 9–10 words whose French has "pas"
+// (one-to-two: not -> ne … pas); at that length one usually has an adjective that moves after its
+// noun too. 0 if there is none (a learner's corpus).
+int pick_example(const std::vector<data::SentencePair>& test) {
+    for (size_t i = 0; i < test.size(); ++i) {
+        const size_t n = test[i].src.size();
+        const bool pas = std::find(test[i].tgt.begin(), test[i].tgt.end(), "pas") != test[i].tgt.end();
+        if (pas && n >= 9 && n <= 10) return int(i);
+    }
+    return 0;
+}
+
+struct Result {
+    LuongVariant variant;
+    size_t parameters = 0;
+    double train_seconds = 0, train_loss = 0;
+    int epochs = 0;
+    long steps = 0;
+    tasks::TranslationEval eval;
+    plot::Matrix alignment;
+};
+
+// Builds, (resumes,) trains and scores one variant.
+Result run_variant(LuongVariant v, bool input_feeding, const LessonOptions& opt, const tasks::LessonData& loaded,
+                   const tasks::EncodedPairs& train_set, int epochs, size_t test_size, int example) {
+    const tasks::TranslationData& data = loaded.data;
+    models::Seq2SeqConfig cfg;  // lesson 07's sizes: embedding 64, hidden 128
+    cfg.src_vocab = data.src_vocab.size();
+    cfg.tgt_vocab = data.tgt_vocab.size();
+    const models::LuongOptions lo{v, input_feeding, kWindow};
+    Rng rng(opt.seed);  // every variant starts from the same seed
+    const std::unique_ptr<models::Seq2Seq> model = models::make_luong_seq2seq(cfg, lo, rng);
+    optim::Adam adam(model->parameters(), opt.quick ? kQuickLearningRate : kLearningRate);
+    Result r;
+    r.variant = v;
+    r.parameters = model->parameter_count();
+    r.steps = loaded.step;
+    if (!opt.resume.empty()) io::load_checkpoint(variant_path(opt.resume, v), *model, &adam);
+    std::printf("\n== %s%s: %zu parameters ==\n", models::luong_variant_name(v), input_feeding ? " + input feeding" : "",
+                r.parameters);
+    const tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    const std::string ckpt = variant_path(opt.checkpoint, v);
+    Timer timer;
+    r.train_loss = tasks::train_epochs(*model, adam, data, train_set, tc, "08_luong", "", loaded.first_epoch, epochs,
+                                       r.steps, [&](int epoch) {
+                                           save_variant(ckpt, *model, adam, data, lo, epoch, r.steps);
+                                           r.epochs = epoch;
+                                       });
+    r.train_seconds = timer.seconds();
+    r.eval = tasks::evaluate_translation(*model, data, test_size, tasks::length_edges(data.pairs.test));
+    r.alignment = teacher_forced_attention(*model, data.test, example);
+    std::printf("%s: test BLEU %.4f, exact match %.1f%%, trained in %s\n", models::luong_variant_name(v), r.eval.bleu,
+                100.0 * r.eval.exact_match, format_duration(r.train_seconds).c_str());
+    return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Our one extra flag; everything else goes to the shared parser.
+    bool input_feeding = false;
+    std::vector<char*> args;
+    for (int i = 0; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--input-feeding") == 0) input_feeding = true;
+        else args.push_back(argv[i]);
+    }
+    LessonInfo info("08_luong",
+                    "Luong attention (dot, general, concat, local-p) on toy English→French; add --input-feeding to "
+                    "feed h̃_{t-1} into the next step. --checkpoint/--resume take one base path (one file per variant)");
+    info.trains = true;
+    info.default_epochs = 1;
+    info.data_help = "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10";
+    const LessonOptions opt = parse_lesson_args(int(args.size()), args.data(), info);
+    Timer total;
+
+    // ---- 1. Data: lesson 07's corpus and vocabularies, a training subset for each variant -------
+    LessonOptions data_opt = opt;  // a resumed run reads its vocabularies from the first variant's checkpoint
+    if (!opt.resume.empty()) data_opt.resume = variant_path(opt.resume, kVariants[0]);
+    const tasks::LessonData loaded = tasks::load_lesson_data(data_opt, "toy-en-fr");
+    const tasks::TranslationData& data = loaded.data;
+    const tasks::EncodedPairs train_set = opt.quick ? tasks::head(data.train, kQuickTrainPairs) : data.train;
+    const size_t test_size = opt.quick ? 100 : data.test.size();
+    const int epochs = opt.quick ? 1 : opt.epochs;
+    std::printf("corpus %s: training each variant on %zu of %zu train pairs for %d epoch(s); %zu test pairs; "
+                "vocab %d English / %d French\n",
+                data.pairs.name.c_str(), train_set.size(), data.train.size(), epochs, test_size,
+                data.src_vocab.size(), data.tgt_vocab.size());
+    std::printf("Adam lr %g, batch %d, clipping at norm 1; local-p window D = %d; input feeding %s\n",
+                opt.quick ? kQuickLearningRate : kLearningRate, kBatchSize, kWindow, input_feeding ? "on" : "off");
+
+    // ---- 2. Train and score the four variants -----------------------------------------------------
+    const int example = pick_example(data.pairs.test);
+    std::vector<Result> results;
+    for (LuongVariant v : kVariants)
+        results.push_back(run_variant(v, input_feeding, opt, loaded, train_set, epochs, test_size, example));
+
+    // ---- 3. The table ------------------------------------------------------------------------------
+    std::printf("\ntest split (%zu sentences, greedy decoding, corpus BLEU-4):\n\n", test_size);
+    std::printf("| score    | parameters | test BLEU | exact match | training time |\n");
+    std::printf("|----------|-----------:|----------:|------------:|--------------:|\n");
+    for (const Result& r : results)
+        std::printf("| %-8s | %10zu | %9.4f | %10.1f%% | %13s |\n", models::luong_variant_name(r.variant),
+                    r.parameters, r.eval.bleu, 100.0 * r.eval.exact_match, format_duration(r.train_seconds).c_str());
+    std::printf("\nthe general model's first test translations:\n\n");
+    tasks::print_translations(results[1].eval, 3);
+
+    // ---- 4. The four alignments of one sentence, side by side ----------------------------------
+    const data::SentencePair& pair = data.pairs.test[size_t(example)];
+    Tokens cols = pair.src, rows = pair.tgt;
+    cols.push_back("<eos>");
+    rows.push_back("<eos>");
+    std::vector<std::vector<plot::Panel>> grid(1);
+    for (const Result& r : results)
+        grid[0].push_back(plot::make_panel("08_luong", r.alignment, cols, rows, -1, -1,
+                                           models::luong_variant_name(r.variant)));
+    const std::string align_path = (fs::path(opt.plots_dir) / "08_luong_alignments").string();
+    std::cout << "\n"
+              << plot::panel_grid_figure(align_path, grid, "Luong attention, four scores (teacher forcing on the reference)",
+                                         1.0f, "08_luong");
+
+    // BLEU by source length for the four, one bar each.
+    std::vector<plot::Series> series;
+    for (const Result& r : results) {
+        plot::Series s{models::luong_variant_name(r.variant), {}, {}};
+        for (const BleuBucket& b : r.eval.buckets) s.y.push_back(float(100.0 * b.bleu));
+        series.push_back(s);
+    }
+    std::cout << "\n"
+              << plot::bucket_bars((fs::path(opt.plots_dir) / "08_luong_bleu_by_length").string(),
+                                   tasks::bucket_labels(results[0].eval.buckets), series,
+                                   {.title = "test BLEU by source length, four Luong scores",
+                                    .x_label = "source words (sentences)", .y_label = "corpus BLEU-4 x 100"});
+
+    // ---- 5. Report ------------------------------------------------------------------------------------
+    Report report;
+    report.set("lesson", "08_luong");
+    report.set("corpus", data.pairs.name);
+    report.set("test_sentences", double(test_size));
+    report.set("train_pairs", double(train_set.size()));
+    report.set("epochs", results[0].epochs);
+    report.set("input_feeding", input_feeding ? 1.0 : 0.0);
+    double min_bleu = 1.0;
+    for (const Result& r : results) {
+        std::string key = models::luong_variant_name(r.variant);
+        if (key == "local-p") key = "local_p";
+        report.set(key + "_test_bleu", r.eval.bleu);
+        report.set(key + "_test_exact_match", r.eval.exact_match);
+        report.set(key + "_train_seconds", r.train_seconds);
+        report.set(key + "_final_train_loss", r.train_loss);
+        report.set(key + "_steps", double(r.steps));
+        min_bleu = std::min(min_bleu, r.eval.bleu);
+    }
+    report.set("min_test_bleu", min_bleu);
+    report.set("total_seconds", total.seconds());
+    report.write(opt.report);
+    std::printf("\nfigures in %s/08_luong_*.png; checkpoints %s\n", opt.plots_dir.c_str(),
+                variant_path(opt.checkpoint, kVariants[0]).c_str());
+    return 0;
+}
