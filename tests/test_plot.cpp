@@ -484,3 +484,11 @@ TEST_CASE("without gnuplot on PATH figures still write data and terminal view", 
 TEST_CASE("TINYATTN_NO_GNUPLOT=1 turns PNGs off", "[plot]") {
     check_without_gnuplot("TINYATTN_NO_GNUPLOT=1", "noenv");
 }
+
+TEST_CASE("bucket bars of all-zero values still draw (a model that learned nothing)", "[plot]") {
+    const std::string dir = (std::filesystem::temp_directory_path() / ("tinyattn_zero_bars_" + std::to_string(::getpid()))).string();
+    REQUIRE_NOTHROW(tinyattn::plot::bucket_bars(dir + "/zeros", {"1-5", "6-10"}, {{"untrained", {}, {0.0f, 0.0f}}}));
+    REQUIRE(std::filesystem::exists(dir + "/zeros.txt"));
+    if (tinyattn::plot::png_enabled()) REQUIRE(std::filesystem::exists(dir + "/zeros.png"));
+    std::filesystem::remove_all(dir);
+}

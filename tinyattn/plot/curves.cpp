@@ -105,6 +105,7 @@ std::string bucket_bars(const std::string& path, const std::vector<std::string>&
         name_width = std::max(name_width, display_width(s.name));
         for (float v : s.y) vmax = std::max(vmax, v);
     }
+    if (vmax <= 0.0f) vmax = 1.0f;  // all zeros (a model that learned nothing): still a valid axis
     for (const auto& b : buckets) bucket_width = std::max(bucket_width, display_width(b));
     std::string text = opt.title + "\n";
     for (size_t b = 0; b < buckets.size(); ++b) {
