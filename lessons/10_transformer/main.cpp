@@ -1,0 +1,389 @@
+// Lesson 10 — the Transformer: translation with attention only, no recurrence.
+//
+// Trains a tiny pre-LN encoder–decoder Transformer (tinyattn/models/transformer_seq2seq.hpp, the
+// W4 size: d_model 128, 4 heads, feed-forward 512, 2 + 2 layers) on toy English → French with Adam
+// and a warm-up + inverse-square-root learning rate, scores it on the held-out test split (corpus
+// BLEU-4, exact match, greedy decoding through decode.hpp), checks that the masks do what they
+// promise, and draws every head of every layer for one test sentence that reorders: encoder
+// self-attention, decoder self-attention (causal) and cross-attention.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include "tinyattn/autograd.hpp"
+#include "tinyattn/models/transformer_seq2seq.hpp"
+#include "tinyattn/optim/adam.hpp"
+#include "tinyattn/optim/clip_grad.hpp"
+#include "tinyattn/optim/lr_scheduler.hpp"
+#include "tinyattn/plot/plot.hpp"
+#include "tinyattn/tasks/translation.hpp"
+#include "tinyattn/tinyattn.hpp"
+
+using namespace tinyattn;
+using models::TransformerSeq2Seq;
+using tasks::TranslationData;
+
+namespace {
+
+constexpr double kPeakLr = 2e-3;  // the learning rate at the end of the warm-up (1e-3: BLEU 0.943 after one epoch)
+constexpr int kWarmup = 200;      // optimizer steps of linear warm-up
+constexpr int kQuickWarmup = 50;  // --quick trains 250 steps only
+constexpr int kBatchSize = 32;
+constexpr int kLossEvery = 25;    // one point of the training-loss curve per this many steps
+
+struct Timer {
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
+};
+
+std::string plot_path(const LessonOptions& opt, const std::string& name) {
+    return (std::filesystem::path(opt.plots_dir) / ("10_transformer_" + name)).string();
+}
+
+// ---- training --------------------------------------------------------------------------------
+
+struct LossCurve {
+    plot::Series train{"training loss (mean of 25 steps)", {}, {}};
+    plot::Series valid{"validation loss (end of epoch)", {}, {}};
+    double sum = 0.0;
+    int count = 0;
+};
+
+// One pass over `train` in seeded, length-bucketed batches: zero_grad, loss, backward, clip at
+// norm 1, Adam step, scheduler step. Returns the mean loss per target token.
+double train_epoch(TransformerSeq2Seq& model, optim::Adam& adam, optim::LRScheduler& schedule,
+                   const tasks::EncodedPairs& train, uint64_t seed, int epoch, Progress& progress, long& step,
+                   LossCurve& curve) {
+    model.train();
+    data::BatchOptions bo;
+    bo.batch_size = kBatchSize;
+    bo.seed = seed;
+    const auto batches = data::make_batches(train.src_lengths, bo, epoch);
+    double loss_sum = 0.0;
+    long token_sum = 0;
+    for (size_t k = 0; k < batches.size(); ++k) {
+        const data::Batch batch = data::collate_pairs(train.src, train.tgt, batches[k]);
+        long tokens = 0;
+        for (int n : batch.tgt_lengths) tokens += n;
+        adam.zero_grad();
+        const Tensor loss = model.loss(batch);
+        loss.backward();
+        optim::clip_grad_norm(adam.params(), 1.0);
+        adam.step();
+        schedule.step();
+        ++step;
+        const float l = loss.item();
+        loss_sum += double(l) * double(tokens);
+        token_sum += tokens;
+        progress.step(epoch, int(k), l, tokens);
+        curve.sum += l;
+        if (++curve.count == kLossEvery) {
+            curve.train.x.push_back(float(step));
+            curve.train.y.push_back(float(curve.sum / kLossEvery));
+            curve.sum = 0.0;
+            curve.count = 0;
+        }
+    }
+    return token_sum > 0 ? loss_sum / double(token_sum) : 0.0;
+}
+
+// Mean loss per target token on a split, dropout off, no graph.
+double mean_loss(TransformerSeq2Seq& model, const tasks::EncodedPairs& split) {
+    NoGrad no_grad;
+    model.eval();
+    data::BatchOptions bo;
+    bo.batch_size = 100;
+    bo.shuffle = false;
+    double sum = 0.0;
+    long tokens = 0;
+    for (const auto& indices : data::make_batches(split.src_lengths, bo, 0)) {
+        const data::Batch batch = data::collate_pairs(split.src, split.tgt, indices);
+        long n = 0;
+        for (int len : batch.tgt_lengths) n += len;
+        sum += double(model.loss(batch).item()) * double(n);
+        tokens += n;
+    }
+    return tokens > 0 ? sum / double(tokens) : 0.0;
+}
+
+void save_checkpoint(const std::string& path, const TransformerSeq2Seq& model, const optim::Adam& adam,
+                     const TranslationData& data, int epoch, long step) {
+    if (path.empty()) return;
+    namespace fs = std::filesystem;
+    if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
+    data.src_vocab.save(path + ".src.vocab");
+    data.tgt_vocab.save(path + ".tgt.vocab");
+    const models::TransformerConfig& c = model.config;
+    io::save_checkpoint(path, model, &adam,
+                        {{"lesson", "10_transformer"},
+                         {"corpus", data.pairs.name},
+                         {"epoch", std::to_string(epoch)},
+                         {"step", std::to_string(step)},  // the schedule restarts from this step
+                         {"src_vocab", fs::path(path + ".src.vocab").filename().string()},
+                         {"tgt_vocab", fs::path(path + ".tgt.vocab").filename().string()},
+                         {"d_model", std::to_string(c.d_model)},
+                         {"nhead", std::to_string(c.nhead)},
+                         {"layers", std::to_string(c.num_encoder_layers) + "+" + std::to_string(c.num_decoder_layers)},
+                         {"dim_feedforward", std::to_string(c.dim_feedforward)}});
+}
+
+// ---- translating and scoring -------------------------------------------------------------------
+
+// Decodes one tokenized sentence (unknown words -> <unk>) with greedy search (beam_width <= 1) or
+// beam search, at most 2·len + 10 steps, as tasks::translate does for the recurrent models.
+tasks::Translation translate(StepDecoder& decoder, const TranslationData& data, const data::SentencePair& pair,
+                             int beam_width) {
+    const std::vector<int> ids = data.src_vocab.encode(pair.src, false, /*add_eos=*/true);
+    DecodeOptions options;
+    options.max_length = 2 * int(ids.size()) + 10;
+    options.beam_width = beam_width;
+    const Hypothesis h = beam_width <= 1 ? greedy_decode(decoder, ids, options) : beam_search(decoder, ids, options);
+    tasks::Translation t;
+    t.src = pair.src;
+    t.ref = pair.tgt;
+    for (int id : h.tokens) t.hyp.push_back(data.tgt_vocab.token(id));
+    t.attention = h.attention;
+    return t;
+}
+
+// The first n pairs of `split`: corpus BLEU-4, exact match, BLEU by source length.
+tasks::TranslationEval evaluate(TransformerSeq2Seq& model, const TranslationData& data,
+                                const std::vector<data::SentencePair>& split, size_t n, const std::vector<int>& edges,
+                                int beam_width = 1) {
+    model.eval();
+    models::TransformerStepDecoder decoder(model);
+    Timer timer;
+    tasks::TranslationEval e;
+    std::vector<Tokens> refs, hyps;
+    std::vector<int> lengths;
+    for (size_t i = 0; i < std::min(n, split.size()); ++i) {
+        e.translations.push_back(translate(decoder, data, split[i], beam_width));
+        refs.push_back(e.translations.back().ref);
+        hyps.push_back(e.translations.back().hyp);
+        lengths.push_back(int(e.translations.back().src.size()));
+    }
+    e.sentences = int(refs.size());
+    e.bleu = corpus_bleu(refs, hyps).bleu;
+    e.exact_match = exact_match(refs, hyps);
+    e.buckets = bleu_by_length(lengths, refs, hyps, edges);
+    e.seconds = timer.seconds();
+    return e;
+}
+
+// ---- looking inside ----------------------------------------------------------------------------
+
+bool has(const Tokens& words, const std::string& w) { return std::find(words.begin(), words.end(), w) != words.end(); }
+
+// A test sentence whose French moves an adjective after its noun: one of the toy grammar's
+// post-nominal adjectives (datasets/README.md) right after a determiner, so in English it stands
+// BEFORE the noun ("his black pictures" -> "ses images noires"). No negation or du/au, 5–8 words,
+// shortest first. -1 when the corpus has none (e.g. a learner's --data file).
+int pick_reordering(const std::vector<data::SentencePair>& test) {
+    static const std::set<std::string> adjectives = {"red", "black", "white", "green", "tired", "happy", "sad",
+                                                     "kind", "lazy", "famous", "quiet", "expensive", "heavy", "delicious"};
+    static const std::set<std::string> determiners = {"the", "a", "my", "your", "his", "her", "its", "our", "their"};
+    int best = -1;
+    for (size_t i = 0; i < test.size(); ++i) {
+        const Tokens &en = test[i].src, &fr = test[i].tgt;
+        bool attributive = false;
+        for (size_t k = 1; k + 1 < en.size(); ++k)
+            attributive = attributive || (adjectives.count(en[k]) > 0 && determiners.count(en[k - 1]) > 0);
+        const bool plain = !has(en, "not") && !has(fr, "du") && !has(fr, "au");
+        const size_t len = en.size();
+        if (attributive && plain && len >= 5 && len <= 8 && (best < 0 || len < test[size_t(best)].src.size()))
+            best = int(i);
+    }
+    return best;
+}
+
+// weights[l] [B, H, R, C] -> heads[l][h], the R×C matrix of batch row b.
+std::vector<std::vector<plot::Matrix>> per_head(const std::vector<Tensor>& weights, int b = 0) {
+    std::vector<std::vector<plot::Matrix>> layers;
+    for (const Tensor& w : weights) {
+        const int H = w.size(1), R = w.size(2), C = w.size(3);
+        layers.emplace_back();
+        for (int h = 0; h < H; ++h) {
+            plot::Matrix m(size_t(R), std::vector<float>(size_t(C), 0.0f));
+            for (int r = 0; r < R; ++r)
+                for (int c = 0; c < C; ++c) m[size_t(r)][size_t(c)] = w.data()[((size_t(b) * H + h) * R + r) * C + c];
+            layers.back().push_back(std::move(m));
+        }
+    }
+    return layers;
+}
+
+// The masking checks: the largest decoder self-attention weight ABOVE the diagonal (a future
+// position), and the largest weight any encoder self- or cross-attention head puts on a padded
+// source position — over every layer, head and sentence of a padded batch. Both must be exactly 0.
+struct MaskCheck {
+    float future = 0.0f, padded = 0.0f;
+};
+MaskCheck check_masks(const models::TransformerSeq2SeqOutput& o, const data::Batch& batch) {
+    MaskCheck m;
+    for (const Tensor& w : o.decoder_self_weights) {  // [B, H, T, T]
+        const int B = w.size(0), H = w.size(1), T = w.size(2);
+        for (int bh = 0; bh < B * H; ++bh)
+            for (int i = 0; i < T; ++i)
+                for (int j = i + 1; j < T; ++j) m.future = std::max(m.future, w.data()[(size_t(bh) * T + i) * T + j]);
+    }
+    std::vector<Tensor> reads_source = o.encoder_self_weights;  // [B, H, S, S] and [B, H, T, S]
+    reads_source.insert(reads_source.end(), o.decoder_cross_weights.begin(), o.decoder_cross_weights.end());
+    for (const Tensor& w : reads_source) {
+        const int B = w.size(0), H = w.size(1), R = w.size(2), S = w.size(3);
+        for (int b = 0; b < B; ++b)
+            for (int j = batch.src_lengths[size_t(b)]; j < S; ++j)
+                for (int h = 0; h < H; ++h)
+                    for (int r = 0; r < R; ++r)
+                        m.padded = std::max(m.padded, w.data()[((size_t(b) * H + h) * R + r) * S + j]);
+    }
+    return m;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    LessonInfo info("10_transformer", "a tiny Transformer on toy English→French: every head of every layer");
+    info.trains = true;
+    info.default_epochs = 1;
+    info.data_help = "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10";
+    const LessonOptions opt = parse_lesson_args(argc, argv, info);
+    Timer total;
+    Report report;
+    report.set("lesson", "10_transformer");
+
+    // ---- 1. Data ---------------------------------------------------------------------------------
+    tasks::LessonData loaded = tasks::load_lesson_data(opt, "toy-en-fr");
+    const TranslationData& data = loaded.data;
+    const int first_epoch = loaded.first_epoch;
+    long step = loaded.step;
+    const tasks::EncodedPairs train_set = opt.quick ? tasks::head(data.train, 8000) : data.train;
+    const tasks::EncodedPairs valid_set = opt.quick ? tasks::head(data.valid, 200) : data.valid;
+    const size_t test_size = opt.quick ? 200 : data.test.size();
+    std::printf("corpus %s: %zu train / %zu valid / %zu test pairs, vocab %d English / %d French tokens\n",
+                data.pairs.name.c_str(), train_set.size(), data.valid.size(), data.test.size(),
+                data.src_vocab.size(), data.tgt_vocab.size());
+
+    // ---- 2. Model: W4 (d_model 128, 4 heads, ff 512, 2 + 2 pre-LN layers) ------------------------
+    models::TransformerConfig cfg;
+    cfg.src_vocab = data.src_vocab.size();
+    cfg.tgt_vocab = data.tgt_vocab.size();
+    TransformerSeq2Seq model(cfg);
+    optim::Adam adam(model.parameters(), kPeakLr, 0.9, 0.98, 1e-9);  // the paper's betas and eps
+    const int warmup = opt.quick ? kQuickWarmup : kWarmup;
+    auto schedule = optim::WarmupInverseSqrtLR::with_peak_lr(adam, kPeakLr, warmup);
+    if (!opt.resume.empty()) {
+        io::load_checkpoint(opt.resume, model, &adam);
+        std::printf("resumed from %s at epoch %d, step %ld\n", opt.resume.c_str(), first_epoch, step);
+    }
+    schedule.set_step_count(int(step));  // the learning rate for the next step
+    std::printf("model: %zu parameters; Adam (0.9, 0.98), lr warm-up to %g over %d steps then ∝ 1/√step; "
+                "batch %d, dropout %.1f, gradient clipping at norm 1\n\n",
+                model.parameter_count(), kPeakLr, warmup, kBatchSize, double(cfg.dropout));
+
+    // ---- 3. Train ------------------------------------------------------------------------------
+    const int epochs = opt.quick ? 1 : opt.epochs;
+    Progress progress(epochs, tasks::batches_per_epoch(train_set, kBatchSize));
+    LossCurve curve;
+    double train_loss = 0.0, valid_loss = 0.0;
+    Timer timer;
+    for (int e = 0; e < epochs; ++e) {
+        const int epoch = first_epoch + e;
+        train_loss = train_epoch(model, adam, schedule, train_set, opt.seed, epoch, progress, step, curve);
+        valid_loss = mean_loss(model, valid_set);
+        curve.valid.x.push_back(float(step));
+        curve.valid.y.push_back(float(valid_loss));
+        const tasks::TranslationEval v = evaluate(model, data, data.pairs.valid, opt.quick ? 50 : 200, {1, 1000});
+        std::printf("  after epoch %d: validation loss %.4f per token, BLEU %.3f (%d sentences); lr now %.2e\n",
+                    epoch + 1, valid_loss, v.bleu, v.sentences, schedule.get_lr());
+        save_checkpoint(opt.checkpoint, model, adam, data, epoch + 1, step);
+    }
+    const double train_seconds = timer.seconds();
+    // The epoch's mean includes the first, untrained steps; the last curve point is where training ended.
+    const double last_loss = curve.train.y.empty() ? train_loss : double(curve.train.y.back());
+    tasks::print_training_summary(epochs, step, train_seconds, last_loss);
+    std::printf("(mean loss over the whole last epoch: %.4f)\n", train_loss);
+
+    // ---- 4. Score on the held-out test split ----------------------------------------------------
+    const std::vector<int> edges = tasks::length_edges(data.pairs.test);
+    const tasks::TranslationEval ev = evaluate(model, data, data.pairs.test, test_size, edges);
+    tasks::print_test_results(ev, 4);
+    const size_t beam_size = std::min<size_t>(opt.quick ? 20 : 200, test_size);
+    const tasks::TranslationEval beam = evaluate(model, data, data.pairs.test, beam_size, edges, 4);
+    std::printf("beam search (k = 4) through the same StepDecoder, first %d test sentences: BLEU %.4f, "
+                "exact match %.1f%% (%.1f s)\n",
+                beam.sentences, beam.bleu, 100.0 * beam.exact_match, beam.seconds);
+
+    // ---- 5. Masks: a padded test batch, teacher-forced ---------------------------------------------
+    model.eval();
+    MaskCheck masks;
+    {
+        NoGrad no_grad;
+        std::vector<int> first(std::min<size_t>(32, data.test.size()));
+        for (size_t i = 0; i < first.size(); ++i) first[i] = int(i);
+        const data::Batch batch = data::collate_pairs(data.test.src, data.test.tgt, first);
+        masks = check_masks(model.forward(batch), batch);
+    }
+    std::printf("\nmasks on a padded batch of %d test sentences: largest weight on a future position %g, "
+                "on a padded source position %g (both must be exactly 0)\n",
+                int(std::min<size_t>(32, data.test.size())), double(masks.future), double(masks.padded));
+
+    // ---- 6. Every head of every layer, for one sentence that reorders ------------------------------
+    const int pick = std::max(0, pick_reordering(data.pairs.test));
+    const data::SentencePair& pair = data.pairs.test[size_t(pick)];
+    models::TransformerStepDecoder decoder(model);
+    const tasks::Translation t =
+        pick < int(ev.translations.size()) ? ev.translations[size_t(pick)] : translate(decoder, data, pair, 1);
+    // Teacher-force the model's OWN greedy output: the decoder sees exactly what it saw while
+    // decoding (the causal mask hides the rest), so these are the weights behind the translation.
+    models::TransformerSeq2SeqOutput inside;
+    {
+        NoGrad no_grad;
+        const std::vector<std::vector<int>> src{data.src_vocab.encode(pair.src, false, true)};
+        const std::vector<std::vector<int>> hyp{data.tgt_vocab.encode(t.hyp)};
+        inside = model.forward(data::collate_pairs(src, hyp, {0}));
+    }
+    Tokens src_labels = pair.src, out_labels = t.hyp, in_labels{"<bos>"};
+    src_labels.push_back("<eos>");
+    out_labels.push_back("<eos>");
+    in_labels.insert(in_labels.end(), t.hyp.begin(), t.hyp.end());
+    std::printf("\nthe sentence the figures show (test #%d):\n  EN   %s\n  REF  %s\n  OUT  %s\n\n", pick,
+                data::join(pair.src).c_str(), data::join(pair.tgt).c_str(), data::join(t.hyp).c_str());
+    plot::head_grid(plot_path(opt, "encoder_self"), per_head(inside.encoder_self_weights), src_labels, src_labels,
+                    {.title = "encoder self-attention: each source word (row) reads the source (columns)"});
+    plot::head_grid(plot_path(opt, "decoder_self"), per_head(inside.decoder_self_weights), in_labels, in_labels,
+                    {.title = "decoder self-attention (causal): each target input (row) reads itself and the past"});
+    const std::string view =
+        plot::head_grid(plot_path(opt, "cross"), per_head(inside.decoder_cross_weights), src_labels, out_labels,
+                        {.title = "cross-attention: each output word (row) reads the source (columns)"});
+    std::cout << view << "\n";
+    plot::export_attention_json(plot_path(opt, "attention.json"), src_labels, out_labels,
+                                per_head(inside.decoder_cross_weights));
+    std::cout << plot::line_curves(plot_path(opt, "loss"), {curve.train, curve.valid},
+                                   {.title = "Transformer on toy en-fr: cross-entropy per target token",
+                                    .x_label = "optimizer step", .y_label = "loss"})
+              << "\n";
+
+    report.set("corpus", data.pairs.name);
+    report.set("test_sentences", ev.sentences);
+    report.set("test_bleu", ev.bleu);
+    report.set("test_exact_match", ev.exact_match);
+    report.set("test_bleu_beam4", beam.bleu);
+    report.set("beam_sentences", beam.sentences);
+    report.set("train_seconds", train_seconds);
+    report.set("epochs", first_epoch + epochs);
+    report.set("steps", double(step));
+    report.set("final_train_loss", last_loss);
+    report.set("last_epoch_mean_train_loss", train_loss);
+    report.set("final_valid_loss", valid_loss);
+    report.set("parameters", double(model.parameter_count()));
+    report.set("decoder_self_attention_future_max", masks.future);
+    report.set("padded_source_attention_max", masks.padded);
+    report.set("total_seconds", total.seconds());
+    report.write(opt.report);
+    std::printf("figures in %s/10_transformer_*.png, attention JSON %s; checkpoint %s\n", opt.plots_dir.c_str(),
+                (plot_path(opt, "attention.json")).c_str(), opt.checkpoint.c_str());
+    return 0;
+}
