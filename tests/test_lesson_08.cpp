@@ -47,7 +47,8 @@ TEST_CASE("LuongDecoder: attends with the state AFTER the cell and outputs tanh(
     // By hand: the cell on y_{t-1} alone, then the general score with the NEW state s_t.
     const nn::LSTMState st = dec.cell.forward(emb, carry.state);
     const auto& attn = static_cast<const models::LuongGlobalAttention&>(*dec.attention).attn;
-    const nn::AttentionOutput a = attn.forward(st.h, s.enc.states, s.enc.states, s.enc.key_padding_mask);
+    const Tensor q = st.h * (1.0f / std::sqrt(8.0f));  // scaled (the default): s_t / √H, H = 8
+    const nn::AttentionOutput a = attn.forward(q, s.enc.states, s.enc.states, s.enc.key_padding_mask);
     require_close(o.attention.to_vector(), a.weights.to_vector());
     require_close(o.output.to_vector(), tanh(dec.W_c.forward(concat({a.context, st.h}, 1))).to_vector());
     // The padded source positions of sentence 2 get exactly zero weight.
@@ -103,10 +104,10 @@ TEST_CASE("lesson 08_luong --quick: all four Luong variants learn and the figure
     INFO(run.output);
     REQUIRE(run.exit_code == 0);
     CHECK(run.number("test_sentences") == 100);
-    // An untrained model scores ~0 corpus BLEU; 125 steps put every variant well above 0.15.
+    // An untrained model scores ~0 corpus BLEU; 125 steps put every variant above 0.1 (0.2–0.4 with seed 1).
     for (const char* v : {"dot", "general", "concat", "local_p"}) {
         INFO(v);
-        CHECK(run.number(std::string(v) + "_test_bleu") > 0.15);
+        CHECK(run.number(std::string(v) + "_test_bleu") > 0.1);
         CHECK(run.number(std::string(v) + "_final_train_loss") < 4.0);
     }
     // The figures: a plot that gnuplot failed to write throws (exit code != 0); here their terminal views.

@@ -3,9 +3,11 @@
 // Trains four copies of lesson 07's encoder–decoder whose decoder follows Luong et al. 2015
 // (tinyattn/models/luong.hpp: cell first, attention with s_t, attentional state h̃_t) with the
 // global dot, general and concat scores and local-p attention, each for the same number of steps
-// on the same training pairs (one epoch each by default, half of lesson 07's steps); scores each on the held-out test split (corpus BLEU-4, exact match,
-// training time) and draws the four alignments of one test sentence side by side.
-// --input-feeding feeds h̃_{t-1} into the next step (Luong's section 3.3) in all four.
+// on the same training pairs (one epoch each by default, half of lesson 07's steps); scores each on
+// the held-out test split (corpus BLEU-4, exact match, training time) and draws the four
+// alignments of one test sentence side by side.
+// --input-feeding feeds h̃_{t-1} into the next step (Luong's section 3.3) in all four; --unscaled
+// scores with s_t itself as the paper does, instead of s_t / √H (see tinyattn/models/luong.hpp).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -63,7 +65,8 @@ void save_variant(const std::string& path, const models::Seq2Seq& model, const o
                          {"decoder", "luong"},
                          {"attention", models::luong_variant_name(lo.variant)},
                          {"input_feeding", lo.input_feeding ? "1" : "0"},
-                         {"window", std::to_string(lo.window)}});
+                         {"window", std::to_string(lo.window)},
+                         {"scaled", lo.scaled ? "1" : "0"}});
 }
 
 // The attention of test pair i with teacher forcing on its reference (rows = reference + <eos>),
@@ -101,13 +104,14 @@ struct Result {
 };
 
 // Builds, (resumes,) trains and scores one variant.
-Result run_variant(LuongVariant v, bool input_feeding, const LessonOptions& opt, const tasks::LessonData& loaded,
-                   const tasks::EncodedPairs& train_set, int epochs, size_t test_size, int example) {
+Result run_variant(LuongVariant v, bool input_feeding, bool scaled, const LessonOptions& opt,
+                   const tasks::LessonData& loaded, const tasks::EncodedPairs& train_set, int epochs,
+                   size_t test_size, int example) {
     const tasks::TranslationData& data = loaded.data;
     models::Seq2SeqConfig cfg;  // lesson 07's sizes: embedding 64, hidden 128
     cfg.src_vocab = data.src_vocab.size();
     cfg.tgt_vocab = data.tgt_vocab.size();
-    const models::LuongOptions lo{v, input_feeding, kWindow};
+    const models::LuongOptions lo{v, input_feeding, kWindow, scaled};
     Rng rng(opt.seed);  // every variant starts from the same seed
     const std::unique_ptr<models::Seq2Seq> model = models::make_luong_seq2seq(cfg, lo, rng);
     optim::Adam adam(model->parameters(), opt.quick ? kQuickLearningRate : kLearningRate);
@@ -116,8 +120,8 @@ Result run_variant(LuongVariant v, bool input_feeding, const LessonOptions& opt,
     r.parameters = model->parameter_count();
     r.steps = loaded.step;
     if (!opt.resume.empty()) io::load_checkpoint(variant_path(opt.resume, v), *model, &adam);
-    std::printf("\n== %s%s: %zu parameters ==\n", models::luong_variant_name(v), input_feeding ? " + input feeding" : "",
-                r.parameters);
+    std::printf("\n== %s%s: %zu parameters ==\n", models::luong_variant_name(v),
+                input_feeding ? " + input feeding" : "", r.parameters);
     const tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
     const std::string ckpt = variant_path(opt.checkpoint, v);
     Timer timer;
@@ -138,15 +142,17 @@ Result run_variant(LuongVariant v, bool input_feeding, const LessonOptions& opt,
 
 int main(int argc, char** argv) {
     // Our one extra flag; everything else goes to the shared parser.
-    bool input_feeding = false;
+    bool input_feeding = false, scaled = true;
     std::vector<char*> args;
     for (int i = 0; i < argc; ++i) {
         if (std::strcmp(argv[i], "--input-feeding") == 0) input_feeding = true;
+        else if (std::strcmp(argv[i], "--unscaled") == 0) scaled = false;
         else args.push_back(argv[i]);
     }
     LessonInfo info("08_luong",
-                    "Luong attention (dot, general, concat, local-p) on toy English→French; add --input-feeding to "
-                    "feed h̃_{t-1} into the next step. --checkpoint/--resume take one base path (one file per variant)");
+                    "Luong attention (dot, general, concat, local-p) on toy English→French. Extra flags: "
+                    "--input-feeding (feed h̃_{t-1} into the next step), --unscaled (the paper's raw scores, not "
+                    "/√H). --checkpoint/--resume take one base path (one file per variant)");
     info.trains = true;
     info.default_epochs = 1;
     info.data_help = "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10";
@@ -165,14 +171,15 @@ int main(int argc, char** argv) {
                 "vocab %d English / %d French\n",
                 data.pairs.name.c_str(), train_set.size(), data.train.size(), epochs, test_size,
                 data.src_vocab.size(), data.tgt_vocab.size());
-    std::printf("Adam lr %g, batch %d, clipping at norm 1; local-p window D = %d; input feeding %s\n",
-                opt.quick ? kQuickLearningRate : kLearningRate, kBatchSize, kWindow, input_feeding ? "on" : "off");
+    std::printf("Adam lr %g, batch %d, clipping at norm 1; local-p window D = %d; input feeding %s; scores %s\n",
+                opt.quick ? kQuickLearningRate : kLearningRate, kBatchSize, kWindow, input_feeding ? "on" : "off",
+                scaled ? "scaled by 1/sqrt(H)" : "unscaled");
 
     // ---- 2. Train and score the four variants -----------------------------------------------------
     const int example = pick_example(data.pairs.test);
     std::vector<Result> results;
     for (LuongVariant v : kVariants)
-        results.push_back(run_variant(v, input_feeding, opt, loaded, train_set, epochs, test_size, example));
+        results.push_back(run_variant(v, input_feeding, scaled, opt, loaded, train_set, epochs, test_size, example));
 
     // ---- 3. The table ------------------------------------------------------------------------------
     std::printf("\ntest split (%zu sentences, greedy decoding, corpus BLEU-4):\n\n", test_size);
@@ -194,9 +201,8 @@ int main(int argc, char** argv) {
         grid[0].push_back(plot::make_panel("08_luong", r.alignment, cols, rows, -1, -1,
                                            models::luong_variant_name(r.variant)));
     const std::string align_path = (fs::path(opt.plots_dir) / "08_luong_alignments").string();
-    std::cout << "\n"
-              << plot::panel_grid_figure(align_path, grid, "Luong attention, four scores (teacher forcing on the reference)",
-                                         1.0f, "08_luong");
+    const std::string title = "Luong attention, four scores (teacher forcing on the reference)";
+    std::cout << "\n" << plot::panel_grid_figure(align_path, grid, title, 1.0f, "08_luong");
 
     // BLEU by source length for the four, one bar each.
     std::vector<plot::Series> series;
@@ -219,6 +225,7 @@ int main(int argc, char** argv) {
     report.set("train_pairs", double(train_set.size()));
     report.set("epochs", results[0].epochs);
     report.set("input_feeding", input_feeding ? 1.0 : 0.0);
+    report.set("scaled", scaled ? 1.0 : 0.0);
     double min_bleu = 1.0;
     for (const Result& r : results) {
         std::string key = models::luong_variant_name(r.variant);

@@ -1,6 +1,7 @@
 // luong.cpp — Luong's decoder step (cell first, then attention with s_t, then h̃_t) and scores.
 #include "tinyattn/models/luong.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "tinyattn/ops.hpp"
@@ -9,25 +10,29 @@ namespace tinyattn::models {
 
 // ---- scores ------------------------------------------------------------------------------
 
-LuongGlobalAttention::LuongGlobalAttention(nn::LuongScore score, int hidden, int attn_dim, Rng& rng)
-    : attn(score, hidden, hidden, attn_dim, rng) {
+// 1/√H when scaled: s_tᵀ h̄_j / √H keeps the scores O(1) as H grows (and as Adam grows W_a).
+static float query_scale_for(bool scaled, int hidden) { return scaled ? 1.0f / std::sqrt(float(hidden)) : 1.0f; }
+
+LuongGlobalAttention::LuongGlobalAttention(nn::LuongScore score, int hidden, int attn_dim, bool scaled, Rng& rng)
+    : attn(score, hidden, hidden, attn_dim, rng),
+      query_scale(query_scale_for(scaled && score != nn::LuongScore::concat, hidden)) {
     register_module("attn", attn);
 }
 
 // Luong reads the encoder states as keys AND values: ctx_t = Σ_j a_t(j) h̄_j.
 nn::AttentionOutput LuongGlobalAttention::attend(const Tensor& query, const Tensor& /*prepared*/, const Tensor& states,
                                                  const Tensor& key_padding_mask) const {
-    return attn.forward(query, states, states, key_padding_mask);
+    return attn.forward(query_scale == 1.0f ? query : query * query_scale, states, states, key_padding_mask);
 }
 
-LuongLocalAttention::LuongLocalAttention(int hidden, int window, int predictor_dim, Rng& rng)
-    : attn(hidden, hidden, window, predictor_dim, rng) {
+LuongLocalAttention::LuongLocalAttention(int hidden, int window, int predictor_dim, bool scaled, Rng& rng)
+    : attn(hidden, hidden, window, predictor_dim, rng), query_scale(query_scale_for(scaled, hidden)) {
     register_module("attn", attn);
 }
 
 nn::AttentionOutput LuongLocalAttention::attend(const Tensor& query, const Tensor& /*prepared*/, const Tensor& states,
                                                 const Tensor& key_padding_mask) const {
-    return attn.forward(query, states, states, key_padding_mask);
+    return attn.forward(query_scale == 1.0f ? query : query * query_scale, states, states, key_padding_mask);
 }
 
 // ---- the decoder -------------------------------------------------------------------------
@@ -96,14 +101,18 @@ std::unique_ptr<Seq2Seq> make_luong_seq2seq(const Seq2SeqConfig& c, const LuongO
     const int H = c.hidden_size, attn_dim = c.attn_dim > 0 ? c.attn_dim : c.hidden_size;
     std::unique_ptr<SourceAttention> attention;
     switch (o.variant) {
-        case LuongVariant::dot: attention = std::make_unique<LuongGlobalAttention>(nn::LuongScore::dot, H, 0, rng); break;
+        case LuongVariant::dot:
+            attention = std::make_unique<LuongGlobalAttention>(nn::LuongScore::dot, H, 0, o.scaled, rng);
+            break;
         case LuongVariant::general:
-            attention = std::make_unique<LuongGlobalAttention>(nn::LuongScore::general, H, 0, rng);
+            attention = std::make_unique<LuongGlobalAttention>(nn::LuongScore::general, H, 0, o.scaled, rng);
             break;
         case LuongVariant::concat:
-            attention = std::make_unique<LuongGlobalAttention>(nn::LuongScore::concat, H, attn_dim, rng);
+            attention = std::make_unique<LuongGlobalAttention>(nn::LuongScore::concat, H, attn_dim, o.scaled, rng);
             break;
-        case LuongVariant::local_p: attention = std::make_unique<LuongLocalAttention>(H, o.window, attn_dim, rng); break;
+        case LuongVariant::local_p:
+            attention = std::make_unique<LuongLocalAttention>(H, o.window, attn_dim, o.scaled, rng);
+            break;
     }
     // (The decoder draws its weights here, before the encoder's — the order is part of the seed.)
     auto decoder = std::make_unique<LuongDecoder>(c.tgt_vocab, c.embedding_dim, H, std::move(attention),

@@ -21,6 +21,11 @@
 //   concat   v_aᵀ tanh(W_a [s_t; h̄_j])
 //   local-p  general inside a window of half-width D around a predicted position p_t, times a
 //            Gaussian exp(-(j - p_t)² / (2 (D/2)²))
+//
+// Scaling (our addition, on by default): dot, general and local-p divide the query by √H, so the
+// score is s_tᵀ h̄_j / √H (as in the Transformer's scaled dot-product attention). Without it, Adam
+// grows W_a quickly, the general scores reach hundreds, the softmax turns one-hot within the first
+// hundred steps and stays stuck on the wrong words (lesson 08 measures it: --unscaled).
 #pragma once
 #include <memory>
 #include <string>
@@ -36,19 +41,22 @@ namespace tinyattn::models {
 // Global attention: every source position is scored (dot / general / concat).
 class LuongGlobalAttention : public SourceAttention {
 public:
-    LuongGlobalAttention(nn::LuongScore score, int hidden_size, int attn_dim, Rng& rng = global_rng());
+    // scaled: divide the query by √hidden_size (dot and general; concat ignores it).
+    LuongGlobalAttention(nn::LuongScore score, int hidden_size, int attn_dim, bool scaled, Rng& rng = global_rng());
     nn::AttentionOutput attend(const Tensor& query, const Tensor& prepared, const Tensor& states,
                                const Tensor& key_padding_mask) const override;
     nn::LuongAttention attn;
+    float query_scale;  // 1/√H or 1
 };
 
 // Local-p attention: predicts a position p_t from s_t and attends to a window around it.
 class LuongLocalAttention : public SourceAttention {
 public:
-    LuongLocalAttention(int hidden_size, int window, int predictor_dim, Rng& rng = global_rng());
+    LuongLocalAttention(int hidden_size, int window, int predictor_dim, bool scaled, Rng& rng = global_rng());
     nn::AttentionOutput attend(const Tensor& query, const Tensor& prepared, const Tensor& states,
                                const Tensor& key_padding_mask) const override;
     nn::LocalAttention attn;
+    float query_scale;  // 1/√H or 1 (also what the position predictor reads)
 };
 
 // ---- the decoder -------------------------------------------------------------------------
@@ -59,7 +67,8 @@ public:
                  bool input_feeding, Rng& rng = global_rng());
     DecoderMemory prepare(const EncoderOutput& enc) const override;
     DecoderCarry initial(const EncoderOutput& enc) const override;  // + h̃_0 = 0 with input feeding
-    DecoderStepOutput step(const Tensor& emb_prev, const DecoderCarry& carry, const DecoderMemory& memory) const override;
+    DecoderStepOutput step(const Tensor& emb_prev, const DecoderCarry& carry,
+                           const DecoderMemory& memory) const override;
 
     int hidden_size;
     bool input_feeding;
@@ -78,6 +87,7 @@ struct LuongOptions {
     LuongVariant variant = LuongVariant::general;
     bool input_feeding = false;
     int window = 3;            // local-p: D, the half-width of the window (σ = D/2)
+    bool scaled = true;        // dot, general, local-p: score with s_t / √H (see the top of this file)
 };
 
 // A Seq2Seq with lesson 07's encoder and a LuongDecoder (config.attention is not used;
