@@ -80,15 +80,40 @@ inline void scale_row(float* c, int N, float beta) {
 }
 
 // ---- packing (point 3) ----------------------------------------------------------------------
+// With a batch of 32 rows a packed B panel is reused by only 6 micro-kernel calls, so packing
+// costs almost as much as multiplying: the full-panel cases get branch-free loops that walk the
+// stored matrix along its rows (unit stride); only ragged edges take the generic loop.
+//
 // Rows [i, i+rows) of alpha·op(A), depth [p, p+kc), as one MR-row panel: dst[k·MR + r].
 void pack_a(bool t, const float* A, int lda, int i, int rows, int p, int kc, float alpha, float* dst) {
+    if (!t && rows == MR) {  // row r of the panel is stored row i+r of A: read it along k
+        for (int r = 0; r < MR; ++r) {
+            const float* a = A + std::size_t(i + r) * lda + p;
+            for (int k = 0; k < kc; ++k) dst[k * MR + r] = alpha * a[k];
+        }
+        return;
+    }
+    if (t && rows == MR) {  // op(A) = Aᵀ: the panel's 6 values for one k are adjacent in A's row k
+        for (int k = 0; k < kc; ++k) {
+            const float* a = A + std::size_t(p + k) * lda + i;
+            for (int r = 0; r < MR; ++r) dst[k * MR + r] = alpha * a[r];
+        }
+        return;
+    }
     for (int k = 0; k < kc; ++k)
         for (int r = 0; r < MR; ++r) dst[k * MR + r] = r < rows ? alpha * at_a(t, A, lda, i + r, p + k) : 0.0f;
 }
 // Columns [j, j+cols) of op(B), depth [p, p+kc), as one NR-column panel: dst[k·NR + c].
 void pack_b(bool t, const float* B, int ldb, int j, int cols, int p, int kc, float* dst) {
-    if (!t && cols == NR) {  // the common case: 16 contiguous floats per k
+    if (!t && cols == NR) {  // 16 contiguous floats per k
         for (int k = 0; k < kc; ++k) std::copy_n(B + std::size_t(p + k) * ldb + j, NR, dst + k * NR);
+        return;
+    }
+    if (t && cols == NR) {  // op(B) = Bᵀ (a Linear weight): column c of the panel is stored row j+c
+        for (int c = 0; c < NR; ++c) {
+            const float* b = B + std::size_t(j + c) * ldb + p;
+            for (int k = 0; k < kc; ++k) dst[k * NR + c] = b[k];
+        }
         return;
     }
     for (int k = 0; k < kc; ++k)
@@ -204,8 +229,12 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
     const int m_blocks = (M + MC - 1) / MC;
     std::vector<float>& ap = packed_a_buffer();
     std::vector<float>& bp = packed_b_buffer();
-    ap.resize(std::size_t(m_panels) * MR * KC);
-    bp.resize(std::size_t(std::min(N, NC) + NR) * KC);
+    // Only ever grow: resize() zero-fills every element it adds, so shrinking for a small
+    // product and growing back for the next big one would memset the buffer on every call
+    // (that was 7 % of a W1 step). Packing overwrites whatever it uses.
+    const std::size_t a_size = std::size_t(m_panels) * MR * KC, b_size = std::size_t(std::min(N, NC) + NR) * KC;
+    if (ap.size() < a_size) ap.resize(a_size);
+    if (bp.size() < b_size) bp.resize(b_size);
     float* Ap = ap.data();
     float* Bp = bp.data();
     const bool parallel = long(M) * N * K >= kParallelWork;

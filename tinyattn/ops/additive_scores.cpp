@@ -45,16 +45,22 @@ Tensor additive_scores(const Tensor& query, const Tensor& keys, const Tensor& v)
             float* gq = query.requires_grad() ? query.grad_data() : nullptr;
             float* gk = keys.requires_grad() ? keys.grad_data() : nullptr;
             float* gv = v.requires_grad() ? v.grad_data() : nullptr;
+            std::vector<float> u(A);  // one (b, s) row of u, then added where it is wanted
             for (size_t b = 0; b < B; ++b)
                 for (size_t s = 0; s < S; ++s) {
                     const float g = node.grad[b * S + s];
                     const float* tt = t.data() + (b * S + s) * A;
-                    for (size_t a = 0; a < A; ++a) {
-                        const float u = g * w[a] * (1.0f - tt[a] * tt[a]);
-                        if (gq) gq[b * A + a] += u;
-                        if (gk) gk[(b * S + s) * A + a] += u;
-                        if (gv) gv[a] += g * tt[a];
-                    }
+#pragma omp simd
+                    for (size_t a = 0; a < A; ++a) u[a] = g * w[a] * (1.0f - tt[a] * tt[a]);
+                    if (gq)
+#pragma omp simd
+                        for (size_t a = 0; a < A; ++a) gq[b * A + a] += u[a];
+                    if (gk)
+#pragma omp simd
+                        for (size_t a = 0; a < A; ++a) gk[(b * S + s) * A + a] += u[a];
+                    if (gv)
+#pragma omp simd
+                        for (size_t a = 0; a < A; ++a) gv[a] += g * tt[a];
                 }
         });
     return out;

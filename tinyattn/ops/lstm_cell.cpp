@@ -39,11 +39,22 @@ void cell_row(const float* gx, const float* gh, const float* c_old, size_t H, fl
     for (size_t j = 0; j < H; ++j) h_out[j] = o[j] * tc[j];
 }
 
-// dL/d(pre-activation) goes to both halves: gx and gh were summed.
-void add_to_gates(const Tensor& gates_x, const Tensor& gates_h, size_t at, float d) {
-    if (gates_x.requires_grad()) gates_x.grad_data()[at] += d;
-    if (gates_h.requires_grad()) gates_h.grad_data()[at] += d;
-}
+// dL/d(pre-activation) goes to both halves, gx and gh, because they were summed.
+// The gradient buffers are looked up once per backward call (nullptr: no gradient wanted),
+// and each row is added with a plain loop the compiler vectorises.
+struct GateGrads {
+    float* gx;
+    float* gh;
+    GateGrads(const Tensor& gates_x, const Tensor& gates_h)
+        : gx(gates_x.requires_grad() ? gates_x.grad_data() : nullptr),
+          gh(gates_h.requires_grad() ? gates_h.grad_data() : nullptr) {}
+    void add(size_t at, const float* d, size_t n) const {
+        for (float* g : {gx, gh})
+            if (g)
+#pragma omp simd
+                for (size_t k = 0; k < n; ++k) g[at + k] += d[k];
+    }
+};
 }  // namespace
 
 LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Tensor& c) {
@@ -71,33 +82,43 @@ LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Ten
         // c' = f⊙c + i⊙g:  dc = dc'⊙f,  di = dc'⊙g,  df = dc'⊙c,  dg = dc'⊙i;
         // through the activations: σ' = σ(1-σ), tanh' = 1 - tanh²
         set_backward(c_new, [gates_x, gates_h, c, saved, B, H](const Node& node) {
-            const float* dc_new = node.grad.data();
+            const GateGrads grads(gates_x, gates_h);
             float* dc = c.requires_grad() ? c.grad_data() : nullptr;
-            for (size_t b = 0; b < B; ++b)
+            std::vector<float> d_pre(3 * H);  // one row's dL/d(pre-activation) of i, f, g
+            for (size_t b = 0; b < B; ++b) {
+                const float* act = saved->act.data() + b * 4 * H;
+                const float *i = act, *f = act + H, *g = act + 2 * H;
+                const float* d = node.grad.data() + b * H;
+                const float* c_old = c.data() + b * H;
+#pragma omp simd
                 for (size_t j = 0; j < H; ++j) {
-                    const size_t row = b * 4 * H;
-                    const float* act = saved->act.data() + row;
-                    const float i = act[j], f = act[H + j], g = act[2 * H + j];
-                    const float d = dc_new[b * H + j], c_old = c.data()[b * H + j];
-                    add_to_gates(gates_x, gates_h, row + j, d * g * i * (1.0f - i));
-                    add_to_gates(gates_x, gates_h, row + H + j, d * c_old * f * (1.0f - f));
-                    add_to_gates(gates_x, gates_h, row + 2 * H + j, d * i * (1.0f - g * g));
-                    if (dc) dc[b * H + j] += d * f;
+                    d_pre[j] = d[j] * g[j] * i[j] * (1.0f - i[j]);
+                    d_pre[H + j] = d[j] * c_old[j] * f[j] * (1.0f - f[j]);
+                    d_pre[2 * H + j] = d[j] * i[j] * (1.0f - g[j] * g[j]);
                 }
+                grads.add(b * 4 * H, d_pre.data(), 3 * H);
+                if (dc)
+#pragma omp simd
+                    for (size_t j = 0; j < H; ++j) dc[b * H + j] += d[j] * f[j];
+            }
         });
     if (h_new.requires_grad())
         // h' = o⊙tanh(c'):  do = dh'⊙tanh(c')·o(1-o),  dc' += dh'⊙o·(1 - tanh²(c'))
         set_backward(h_new, [c_new, gates_x, gates_h, saved, B, H](const Node& node) {
-            const float* dh = node.grad.data();
+            const GateGrads grads(gates_x, gates_h);
             float* dc_new = c_new.requires_grad() ? c_new.grad_data() : nullptr;
-            for (size_t b = 0; b < B; ++b)
-                for (size_t j = 0; j < H; ++j) {
-                    const size_t row = b * 4 * H;
-                    const float o = saved->act[row + 3 * H + j], tc = saved->tanh_c[b * H + j];
-                    const float d = dh[b * H + j];
-                    add_to_gates(gates_x, gates_h, row + 3 * H + j, d * tc * o * (1.0f - o));
-                    if (dc_new) dc_new[b * H + j] += d * o * (1.0f - tc * tc);
-                }
+            std::vector<float> d_o(H);  // one row's dL/d(pre-activation of o)
+            for (size_t b = 0; b < B; ++b) {
+                const float* o = saved->act.data() + b * 4 * H + 3 * H;
+                const float* tc = saved->tanh_c.data() + b * H;
+                const float* d = node.grad.data() + b * H;
+#pragma omp simd
+                for (size_t j = 0; j < H; ++j) d_o[j] = d[j] * tc[j] * o[j] * (1.0f - o[j]);
+                grads.add(b * 4 * H + 3 * H, d_o.data(), H);
+                if (dc_new)
+#pragma omp simd
+                    for (size_t j = 0; j < H; ++j) dc_new[b * H + j] += d[j] * o[j] * (1.0f - tc[j] * tc[j]);
+            }
         });
     return {h_new, c_new};
 }
