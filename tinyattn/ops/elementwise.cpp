@@ -4,6 +4,7 @@
 // with the op's local derivative: dL/dx = dL/dy · ∂f/∂x, element by element.
 // binary_op and unary_op below hold the loops; each op supplies f and its derivatives.
 #include <cmath>
+#include <memory>
 
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/kernels/activations.hpp"
@@ -59,23 +60,25 @@ static Tensor binary_op(const char* name, const Tensor& a, const Tensor& b, F f,
     check_defined(name, b);
     const Shape shape = broadcast_shapes(name, a.shape(), b.shape());
     Tensor out = make_result(shape, name, {a, b});
-    const BroadcastIndex ia(a.shape(), shape), ib(b.shape(), shape);
+    auto layout = std::make_shared<const BinaryLayout>(a.shape(), b.shape(), shape);
     const float* x = a.data();
     const float* y = b.data();
     float* z = out.data();
-    const size_t n = out.numel();
-    for (size_t i = 0; i < n; ++i) z[i] = f(x[ia(i)], y[ib(i)]);
+    layout->for_each(out.numel(), [=](size_t i, size_t ia, size_t ib) { z[i] = f(x[ia], y[ib]); });
     if (out.requires_grad())
-        set_backward(out, [a, b, ia, ib, df_dx, df_dy](const Node& node) {
+        set_backward(out, [a, b, layout, df_dx, df_dy](const Node& node) {
             const float* x = a.data();
             const float* y = b.data();
             const float* g = node.grad.data();
-            float* gx = a.requires_grad() ? a.grad_data() : nullptr;
-            float* gy = b.requires_grad() ? b.grad_data() : nullptr;
-            for (size_t i = 0; i < node.grad.size(); ++i) {
-                const float xi = x[ia(i)], yi = y[ib(i)];
-                if (gx) gx[ia(i)] += g[i] * df_dx(xi, yi);
-                if (gy) gy[ib(i)] += g[i] * df_dy(xi, yi);
+            if (a.requires_grad()) {
+                float* gx = a.grad_data();
+                layout->for_each(node.grad.size(),
+                                 [=](size_t i, size_t ia, size_t ib) { gx[ia] += g[i] * df_dx(x[ia], y[ib]); });
+            }
+            if (b.requires_grad()) {
+                float* gy = b.grad_data();
+                layout->for_each(node.grad.size(),
+                                 [=](size_t i, size_t ia, size_t ib) { gy[ib] += g[i] * df_dy(x[ia], y[ib]); });
             }
         });
     return out;

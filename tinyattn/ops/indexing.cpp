@@ -1,4 +1,6 @@
 // indexing.cpp — picking rows by integer ids (embedding lookup) and masking.
+#include <memory>
+
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/ops.hpp"
 #include "tinyattn/ops/broadcast.hpp"
@@ -75,13 +77,20 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, float value) {
         throw std::invalid_argument("masked_fill: mask of shape " + shape_str(mask.shape()) +
                                     " does not broadcast to input shape " + shape_str(a.shape()));
     Tensor out = make_result(a.shape(), "masked_fill", {a});
-    const BroadcastIndex im(mask.shape(), a.shape());
-    for (size_t i = 0; i < a.numel(); ++i) out.data()[i] = mask.data()[im(i)] != 0.0f ? value : a.data()[i];
+    // a has the output's shape; a [T, T] mask over [B, H, T, T] scores is the fast "repeated row" case
+    auto layout = std::make_shared<const BinaryLayout>(a.shape(), mask.shape(), a.shape());
+    const float* x = a.data();
+    const float* m = mask.data();
+    float* y = out.data();
+    layout->for_each(a.numel(), [=](size_t i, size_t, size_t im) { y[i] = m[im] != 0.0f ? value : x[i]; });
     if (out.requires_grad())
-        set_backward(out, [a, mask, im](const Node& node) {
+        set_backward(out, [a, mask, layout](const Node& node) {
             float* ga = a.grad_data();
-            for (size_t i = 0; i < node.grad.size(); ++i)
-                if (mask.data()[im(i)] == 0.0f) ga[i] += node.grad[i];
+            const float* m = mask.data();
+            const float* g = node.grad.data();
+            layout->for_each(node.grad.size(), [=](size_t i, size_t, size_t im) {
+                if (m[im] == 0.0f) ga[i] += g[i];
+            });
         });
     return out;
 }

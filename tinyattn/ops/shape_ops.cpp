@@ -1,7 +1,13 @@
 // shape_ops.cpp — ops that move numbers around without changing them.
 //
-// Most are a *gather*: out[i] = a[source[i]] for an index map `source`. The backward rule
-// of every gather is the matching scatter-add: dL/da[source[i]] += dL/dout[i].
+// Most are a *gather*: out[i] = a[source(i)] for an index map `source`. The backward rule
+// of every gather is the matching scatter-add: dL/da[source(i)] += dL/dout[i].
+//
+// permute and narrow read `a` through a strided view: the output element at coordinates
+// (i_0, ..., i_{r-1}) comes from a[offset + Σ_d i_d·stride[d]]. A permute reorders a's strides,
+// a narrow keeps them and moves the offset to the slice's start. Walking the view row by row
+// (the last dim is one plain loop) computes source(i) on the fly, so no index vector of
+// numel entries is built, stored in the graph and read back.
 #include <numeric>
 
 #include "tinyattn/autograd.hpp"
@@ -9,26 +15,65 @@
 
 namespace tinyattn {
 
-// out[i] = a[source[i]]:  dL/da[source[i]] += dL/dout[i]
-static Tensor gather(const char* name, const Tensor& a, const Shape& shape, std::vector<size_t> source) {
-    Tensor out = make_result(shape, name, {a});
+namespace {
+struct StridedView {
+    Shape shape;                 // the output's shape
+    std::vector<size_t> stride;  // how far a step along each output dim moves in a's data
+    size_t offset = 0;           // where output element 0 is read
+};
+
+// Calls row(out_at, in_at, n, step) for every row of the output's last dim: output elements
+// out_at .. out_at+n-1 read a[in_at], a[in_at + step], ..., a[in_at + (n-1)·step].
+template <class RowFn>
+void for_each_row(const StridedView& v, RowFn row) {
+    const size_t numel = shape_numel(v.shape);
+    if (numel == 0) return;
+    if (v.shape.empty()) return row(size_t(0), v.offset, size_t(1), size_t(1));
+    const size_t rank = v.shape.size(), n = size_t(v.shape.back()), step = v.stride.back();
+    std::vector<int> coord(rank - 1, 0);  // odometer over the outer coordinates
+    size_t from = v.offset;
+    for (size_t out_at = 0; out_at < numel; out_at += n) {
+        row(out_at, from, n, step);
+        for (size_t d = rank - 1; d-- > 0;) {
+            from += v.stride[d];
+            if (++coord[d] < v.shape[d]) break;
+            from -= v.stride[d] * size_t(v.shape[d]);
+            coord[d] = 0;
+        }
+    }
+}
+
+// out[i] = a[source(i)] through the view:  dL/da[source(i)] += dL/dout[i]
+Tensor gather(const char* name, const Tensor& a, StridedView view) {
+    Tensor out = make_result(view.shape, name, {a});
     const float* x = a.data();
     float* y = out.data();
-    for (size_t i = 0; i < source.size(); ++i) y[i] = x[source[i]];
+    for_each_row(view, [x, y](size_t o, size_t i, size_t n, size_t step) {
+        if (step == 1) std::copy(x + i, x + i + n, y + o);  // a contiguous row: one block copy
+        else for (size_t k = 0; k < n; ++k) y[o + k] = x[i + k * step];
+    });
     if (out.requires_grad())
-        set_backward(out, [a, source = std::move(source)](const Node& node) {
+        set_backward(out, [a, view = std::move(view)](const Node& node) {
             float* ga = a.grad_data();
-            for (size_t i = 0; i < source.size(); ++i) ga[source[i]] += node.grad[i];
+            const float* g = node.grad.data();
+            for_each_row(view, [ga, g](size_t o, size_t i, size_t n, size_t step) {
+                if (step == 1)
+#pragma omp simd
+                    for (size_t k = 0; k < n; ++k) ga[i + k] += g[o + k];
+                else
+                    for (size_t k = 0; k < n; ++k) ga[i + k * step] += g[o + k];
+            });
         });
     return out;
 }
 
 // Row-major strides: how far apart consecutive entries of each dim are.
-static std::vector<size_t> strides_of(const Shape& s) {
+std::vector<size_t> strides_of(const Shape& s) {
     std::vector<size_t> st(s.size(), 1);
     for (size_t d = s.size(); d-- > 1;) st[d - 1] = st[d] * size_t(s[d]);
     return st;
 }
+}  // namespace
 
 // Same numbers, new shape:  dL/da = dL/dout read in a's shape
 Tensor reshape(const Tensor& a, const Shape& shape) {
@@ -74,23 +119,14 @@ Tensor permute(const Tensor& a, const std::vector<int>& dims) {
         if (seen[size_t(perm[i])]) throw std::invalid_argument("permute: repeated dim in " + dims_str);
         seen[size_t(perm[i])] = true;
     }
-    Shape shape(in.size());
-    for (size_t i = 0; i < perm.size(); ++i) shape[i] = in[size_t(perm[i])];
+    // Output dim i is a's dim perm[i]: same size, same stride in a's data.
     const std::vector<size_t> in_stride = strides_of(in);
-    std::vector<size_t> source(a.numel());
-    std::vector<int> coord(shape.size(), 0);  // odometer over output coordinates
-    size_t from = 0;
-    for (size_t i = 0; i < source.size(); ++i) {
-        source[i] = from;
-        for (size_t d = shape.size(); d-- > 0;) {
-            const size_t step = in_stride[size_t(perm[d])];
-            from += step;
-            if (++coord[d] < shape[d]) break;
-            from -= step * size_t(shape[d]);
-            coord[d] = 0;
-        }
+    StridedView view;
+    for (size_t i = 0; i < perm.size(); ++i) {
+        view.shape.push_back(in[size_t(perm[i])]);
+        view.stride.push_back(in_stride[size_t(perm[i])]);
     }
-    return gather("permute", a, shape, std::move(source));
+    return gather("permute", a, std::move(view));
 }
 
 Tensor transpose(const Tensor& a, int dim0, int dim1) {
@@ -110,17 +146,11 @@ Tensor narrow(const Tensor& a, int dim, int start, int length) {
     if (start < 0 || length < 0 || start + length > n)
         throw std::out_of_range("narrow: range [" + std::to_string(start) + ", " + std::to_string(start + length) +
                                 ") out of bounds for dim " + std::to_string(dim) + " of shape " + shape_str(a.shape()));
-    Shape shape = a.shape();
-    shape[size_t(d)] = length;
-    size_t outer = 1, inner = 1;
-    for (int k = 0; k < d; ++k) outer *= size_t(a.shape()[size_t(k)]);
-    for (size_t k = size_t(d) + 1; k < shape.size(); ++k) inner *= size_t(shape[k]);
-    std::vector<size_t> source;
-    source.reserve(outer * size_t(length) * inner);
-    for (size_t o = 0; o < outer; ++o)
-        for (int k = start; k < start + length; ++k)
-            for (size_t i = 0; i < inner; ++i) source.push_back((o * size_t(n) + size_t(k)) * inner + i);
-    return gather("narrow", a, shape, std::move(source));
+    // a's strides, dim d shortened to `length`, reading from index `start` of dim d.
+    StridedView view{a.shape(), strides_of(a.shape()), 0};
+    view.shape[size_t(d)] = length;
+    view.offset = size_t(start) * view.stride[size_t(d)];
+    return gather("narrow", a, std::move(view));
 }
 
 // One index along dim, that dim removed: a[:, index] for dim 1.
