@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 
 namespace tinyattn {
 
@@ -37,5 +39,12 @@ void install_interrupt_handler() {
 
 bool interrupted() { return g_interrupted.load(); }
 void clear_interrupt() { g_interrupted.store(false); }
+
+void exit_after_interrupt(const std::string& saved_checkpoint) {
+    std::printf("\ninterrupted: saved %s — continue with --resume %s (the interrupted epoch starts again)\n",
+                saved_checkpoint.c_str(), saved_checkpoint.c_str());
+    std::fflush(stdout);
+    std::exit(0);
+}
 
 }  // namespace tinyattn

@@ -11,11 +11,16 @@
 // A second Ctrl-C while the first is being handled kills the process the default way
 // (for a loop stuck somewhere it never checks). SIGTERM (`kill PID`) is treated like Ctrl-C.
 #pragma once
+#include <string>
 
 namespace tinyattn {
 
 void install_interrupt_handler();   // SIGINT and SIGTERM set the flag instead of killing
 bool interrupted();                 // has one arrived since install / clear?
 void clear_interrupt();             // reset the flag (and re-arm the one-more-kills rule)
+
+// What a lesson does after saving on an interrupt: say where the checkpoint is and how to
+// continue, then exit with status 0 (a clean stop, not a crash).
+[[noreturn]] void exit_after_interrupt(const std::string& saved_checkpoint);
 
 }  // namespace tinyattn

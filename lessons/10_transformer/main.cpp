@@ -14,6 +14,7 @@
 #include <set>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/interrupt.hpp"
 #include "tinyattn/models/transformer_seq2seq.hpp"
 #include "tinyattn/optim/adam.hpp"
 #include "tinyattn/optim/clip_grad.hpp"
@@ -86,6 +87,7 @@ double train_epoch(TransformerSeq2Seq& model, optim::Adam& adam, optim::LRSchedu
             curve.sum = 0.0;
             curve.count = 0;
         }
+        if (interrupted()) break;  // Ctrl-C: stop at this step boundary; main() saves
     }
     return token_sum > 0 ? loss_sum / double(token_sum) : 0.0;
 }
@@ -289,9 +291,14 @@ int main(int argc, char** argv) {
     LossCurve curve;
     double train_loss = 0.0, valid_loss = 0.0;
     Timer timer;
+    install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
     for (int e = 0; e < epochs; ++e) {
         const int epoch = first_epoch + e;
         train_loss = train_epoch(model, adam, schedule, train_set, opt.seed, epoch, progress, step, curve);
+        if (interrupted()) {  // saved with this epoch not done: --resume starts it again
+            save_checkpoint(opt.checkpoint, model, adam, data, epoch, step);
+            exit_after_interrupt(opt.checkpoint);
+        }
         valid_loss = mean_loss(model, valid_set);
         curve.valid.x.push_back(float(step));
         curve.valid.y.push_back(float(valid_loss));

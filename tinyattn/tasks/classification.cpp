@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/interrupt.hpp"
 #include "tinyattn/data/text_file.hpp"
 #include "tinyattn/io/checkpoint.hpp"
 #include "tinyattn/lesson_cli.hpp"
@@ -170,6 +171,7 @@ TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer,
     const int first = result.start_epoch;
     const int steps = int((data.train.size() + config.batch_size - 1) / config.batch_size);
     Progress progress(std::max(1, config.epochs - first), steps, config.verbose ? 5.0 : 1e9);
+    install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
     for (int epoch = first; epoch < config.epochs; ++epoch) {
         model.train();
         const auto batches = make_class_batches(data.train, config.batch_size, true, config.seed, epoch);
@@ -188,6 +190,11 @@ TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer,
             long tokens = 0;
             for (int len : batch.lengths) tokens += len;
             if (config.verbose) progress.step(epoch - first, int(step), loss.item(), tokens);
+            if (interrupted()) {  // saved with this epoch not done: --resume starts it again
+                if (config.checkpoint.empty()) std::exit(0);
+                save_classifier_checkpoint(config.checkpoint, model, optimizer, data, config, result);
+                exit_after_interrupt(config.checkpoint);
+            }
         }
         result.train_loss.push_back(float(loss_sum / double(batches.size())));
         result.valid_accuracy.push_back(float(evaluate(model, data.valid).accuracy));

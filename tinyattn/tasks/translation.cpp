@@ -12,6 +12,7 @@
 #include "tinyattn/data/batching.hpp"
 #include "tinyattn/data/tokenizer.hpp"
 #include "tinyattn/decode.hpp"
+#include "tinyattn/interrupt.hpp"
 #include "tinyattn/optim/clip_grad.hpp"
 
 namespace tinyattn::tasks {
@@ -144,6 +145,7 @@ double train_epoch(const models::Seq2Seq& model, optim::Optimizer& optimizer, co
         loss_sum += double(l) * double(tokens);
         token_sum += tokens;
         progress.step(epoch, int(k), l, tokens);
+        if (interrupted()) break;  // Ctrl-C: stop at this step boundary (train_epochs saves)
     }
     return token_sum > 0 ? loss_sum / double(token_sum) : 0.0;
 }
@@ -153,9 +155,14 @@ double train_epochs(const models::Seq2Seq& model, optim::Optimizer& optimizer, c
                     const std::string& checkpoint, int first_epoch, int epochs, long& step,
                     const std::function<void(int)>& after_epoch) {
     Progress progress(epochs, batches_per_epoch(train, config.batch_size));
+    install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
     double loss = 0.0;
     for (int e = 0; e < epochs; ++e) {
         loss = train_epoch(model, optimizer, train, config, first_epoch + e, progress, step);
+        if (interrupted()) {  // saved as "epoch e not done": --resume starts it again
+            save_translation_checkpoint(checkpoint, model, optimizer, data, lesson, first_epoch + e, step);
+            exit_after_interrupt(checkpoint);
+        }
         save_translation_checkpoint(checkpoint, model, optimizer, data, lesson, first_epoch + e + 1, step);
         if (after_epoch) after_epoch(first_epoch + e + 1);
     }
