@@ -68,17 +68,6 @@ Examples pick_examples(const std::vector<data::SentencePair>& test) {
     return ex;
 }
 
-// The attention of test pair i with teacher forcing on its reference: rows = reference + <eos>,
-// so the rows stay the same from epoch to epoch while the weights move.
-plot::Matrix teacher_forced_attention(const models::Seq2Seq& model, const tasks::EncodedPairs& test, int i) {
-    NoGrad no_grad;
-    const data::Batch batch = data::collate_pairs(test.src, test.tgt, {i});
-    const Tensor a = model.forward(batch).attention;  // [1, T, S]
-    plot::Matrix m(size_t(batch.T), std::vector<float>(size_t(batch.S)));
-    for (int t = 0; t < batch.T; ++t)
-        for (int j = 0; j < batch.S; ++j) m[size_t(t)][size_t(j)] = a.data()[t * batch.S + j];
-    return m;
-}
 
 // Draws the model's own greedy translation of a test sentence with its attention; returns the terminal view.
 std::string draw_alignment(const std::string& path, const std::string& title, const tasks::Translation& t) {
@@ -156,7 +145,7 @@ int main(int argc, char** argv) {
     // ---- 3. Train, snapshotting one alignment after every epoch ----------------------------------
     const Examples ex = pick_examples(data.pairs.test);
     const int evolving = ex.reorder >= 0 ? ex.reorder : 0;
-    std::vector<plot::Matrix> snapshots{teacher_forced_attention(model, data.test, evolving)};
+    std::vector<plot::Matrix> snapshots{tasks::teacher_forced_attention(model, data.test, evolving)};
     std::vector<int> snapshot_epochs{first_epoch};
     const int epochs = opt.quick ? 1 : opt.epochs;
     tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
@@ -164,7 +153,7 @@ int main(int argc, char** argv) {
     const double train_loss = tasks::train_epochs(model, adam, data, train_set, tc, "07_attention", opt.checkpoint,
                                                   first_epoch, epochs, step, [&](int epoch) {
                                                       snapshots.push_back(
-                                                          teacher_forced_attention(model, data.test, evolving));
+                                                          tasks::teacher_forced_attention(model, data.test, evolving));
                                                       snapshot_epochs.push_back(epoch);
                                                       const auto v = tasks::evaluate_pairs(
                                                           model, data, data.pairs.valid, 200, {1, 1000});

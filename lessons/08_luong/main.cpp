@@ -69,17 +69,6 @@ void save_variant(const std::string& path, const models::Seq2Seq& model, const o
                          {"scaled", lo.scaled ? "1" : "0"}});
 }
 
-// The attention of test pair i with teacher forcing on its reference (rows = reference + <eos>),
-// so all four models are drawn on the same rows.
-plot::Matrix teacher_forced_attention(const models::Seq2Seq& model, const tasks::EncodedPairs& test, int i) {
-    NoGrad no_grad;
-    const data::Batch batch = data::collate_pairs(test.src, test.tgt, {i});
-    const Tensor a = model.forward(batch).attention;  // [1, T, S]
-    plot::Matrix m(size_t(batch.T), std::vector<float>(size_t(batch.S)));
-    for (int t = 0; t < batch.T; ++t)
-        for (int j = 0; j < batch.S; ++j) m[size_t(t)][size_t(j)] = a.data()[t * batch.S + j];
-    return m;
-}
 
 // The sentence the figure shows: the first test pair of 9–10 words whose French has "pas"
 // (one-to-two: not -> ne … pas); at that length one usually has an adjective that moves after its
@@ -132,7 +121,7 @@ Result run_variant(LuongVariant v, bool input_feeding, bool scaled, const Lesson
                                        });
     r.train_seconds = timer.seconds();
     r.eval = tasks::evaluate_translation(*model, data, test_size, tasks::length_edges(data.pairs.test));
-    r.alignment = teacher_forced_attention(*model, data.test, example);
+    r.alignment = tasks::teacher_forced_attention(*model, data.test, example);
     std::printf("%s: test BLEU %.4f, exact match %.1f%%, trained in %s\n", models::luong_variant_name(v), r.eval.bleu,
                 100.0 * r.eval.exact_match, format_duration(r.train_seconds).c_str());
     return r;

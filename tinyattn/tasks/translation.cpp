@@ -12,6 +12,7 @@
 #include "tinyattn/data/batching.hpp"
 #include "tinyattn/data/tokenizer.hpp"
 #include "tinyattn/decode.hpp"
+#include "tinyattn/autograd.hpp"
 #include "tinyattn/interrupt.hpp"
 #include "tinyattn/optim/clip_grad.hpp"
 
@@ -181,6 +182,16 @@ Tokens Translation::hyp_labels() const {
     Tokens t = hyp;
     if (attention.size() > hyp.size()) t.push_back("<eos>");  // the step that produced <eos>
     return t;
+}
+
+plot::Matrix teacher_forced_attention(const models::Seq2Seq& model, const EncodedPairs& pairs, int i) {
+    NoGrad no_grad;
+    const data::Batch batch = data::collate_pairs(pairs.src, pairs.tgt, {i});
+    const Tensor a = model.forward(batch).attention;  // [1, T, S]
+    plot::Matrix m(size_t(batch.T), std::vector<float>(size_t(batch.S)));
+    for (int t = 0; t < batch.T; ++t)
+        for (int j = 0; j < batch.S; ++j) m[size_t(t)][size_t(j)] = a.data()[t * batch.S + j];
+    return m;
 }
 
 Translation translate(const models::Seq2Seq& model, const data::Vocab& src_vocab, const data::Vocab& tgt_vocab,

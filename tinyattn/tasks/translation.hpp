@@ -110,6 +110,11 @@ struct Translation {
     Tokens hyp_labels() const;               // hyp + "<eos>" (if it ended), the rows
 };
 
+// The attention of pair i with teacher forcing on its reference: rows = reference + <eos>,
+// columns = source + <eos>. The rows stay the same from epoch to epoch and from model to model,
+// so figures can compare alignments as training goes on (07) or across attention variants (08).
+plot::Matrix teacher_forced_attention(const models::Seq2Seq& model, const EncodedPairs& pairs, int i);
+
 // Greedy decoding of one tokenized sentence (unknown words -> <unk>), at most 2·len + 10 steps.
 Translation translate(const models::Seq2Seq& model, const data::Vocab& src_vocab, const data::Vocab& tgt_vocab,
                       const Tokens& src, const Tokens& ref = {});
