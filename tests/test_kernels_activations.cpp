@@ -34,3 +34,14 @@ TEST_CASE("fast activations saturate cleanly instead of overflowing", "[kernels]
     CHECK(fast_tanh(0.0f) == 0.0f);
     CHECK(std::fabs(fast_tanh(1e-6f) - 1e-6f) < 1e-12f);  // odd polynomial near 0: no cancellation
 }
+
+TEST_CASE("exp_shifted gives softmax's exp(x - max): exact 0 for masked -inf, fast_exp elsewhere", "[kernels]") {
+    const float inf = std::numeric_limits<float>::infinity();
+    CHECK(exp_shifted(-inf) == 0.0f);   // a masked score gets probability exactly 0
+    CHECK(exp_shifted(-100.0f) == 0.0f);
+    CHECK(exp_shifted(0.0f) == 1.0f);   // the row maximum
+    double rel = 0.0;
+    for (float s = -87.0f; s <= 0.0f; s += 0.0071f)
+        rel = std::max(rel, std::fabs(exp_shifted(s) - std::exp(double(s))) / std::exp(double(s)));
+    CHECK(rel < 5e-7);
+}

@@ -37,6 +37,10 @@ inline float fast_exp(float x) {
     return er * std::bit_cast<float>(bits);
 }
 
+// eˢ for a shifted logit s = x - max ≤ 0 (softmax, cross-entropy): exactly 0 below the float
+// range, so a masked entry (s = -inf) gets probability 0, not fast_exp's clamped 1e-38.
+inline float exp_shifted(float s) { return s < -87.3f ? 0.0f : fast_exp(s); }
+
 // σ(x) = 1 / (1 + e⁻ˣ)
 inline float fast_sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
 

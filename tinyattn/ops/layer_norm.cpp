@@ -22,6 +22,10 @@ Tensor layer_norm(const Tensor& a, const Tensor& weight, const Tensor& bias, flo
     if (bias.defined()) parents.push_back(bias);
     Tensor out = make_result(a.shape(), "layer_norm", parents);
     std::vector<float> xhat(a.numel()), rstd(rows);  // kept for backward
+    // weight = 1 and bias = 0 when absent: one array each, so the row loops have no branches
+    const std::vector<float> w = weight.defined() ? weight.to_vector() : std::vector<float>(D, 1.0f);
+    const std::vector<float> b = bias.defined() ? bias.to_vector() : std::vector<float>(D, 0.0f);
+    float* y = out.data();
     for (size_t r = 0; r < rows; ++r) {
         const float* x = a.data() + r * D;
         double mu = 0.0, var = 0.0;
@@ -29,16 +33,16 @@ Tensor layer_norm(const Tensor& a, const Tensor& weight, const Tensor& bias, flo
         mu /= double(D);
         for (size_t j = 0; j < D; ++j) var += (x[j] - mu) * (x[j] - mu);
         var /= double(D);  // the biased variance, as PyTorch's LayerNorm uses
-        rstd[r] = float(1.0 / std::sqrt(var + double(eps)));
+        const float rs = rstd[r] = float(1.0 / std::sqrt(var + double(eps)));
+        float* h = xhat.data() + r * D;
+#pragma omp simd
         for (size_t j = 0; j < D; ++j) {
-            const float h = float(x[j] - mu) * rstd[r];
-            xhat[r * D + j] = h;
-            out.data()[r * D + j] = h * (weight.defined() ? weight.data()[j] : 1.0f) +
-                                    (bias.defined() ? bias.data()[j] : 0.0f);
+            h[j] = float(x[j] - mu) * rs;  // x - μ in double: inputs with a large offset keep their digits
+            y[r * D + j] = h[j] * w[j] + b[j];
         }
     }
     if (out.requires_grad())
-        set_backward(out, [a, weight, bias, xhat, rstd, D, rows](const Node& node) {
+        set_backward(out, [a, weight, bias, w, xhat, rstd, D, rows](const Node& node) {
             const float* g = node.grad.data();
             // dL/dweight = Σ_rows dL/dy · x̂      dL/dbias = Σ_rows dL/dy
             if (weight.defined() && weight.requires_grad()) {
@@ -59,14 +63,13 @@ Tensor layer_norm(const Tensor& a, const Tensor& weight, const Tensor& bias, flo
             for (size_t r = 0; r < rows; ++r) {
                 double mean_g = 0.0, mean_gx = 0.0;
                 for (size_t j = 0; j < D; ++j) {
-                    gh[j] = g[r * D + j] * (weight.defined() ? weight.data()[j] : 1.0f);
+                    gh[j] = g[r * D + j] * w[j];
                     mean_g += gh[j];
                     mean_gx += double(gh[j]) * xhat[r * D + j];
                 }
-                mean_g /= double(D);
-                mean_gx /= double(D);
-                for (size_t j = 0; j < D; ++j)
-                    ga[r * D + j] += rstd[r] * (gh[j] - float(mean_g) - xhat[r * D + j] * float(mean_gx));
+                const float mg = float(mean_g / double(D)), mgx = float(mean_gx / double(D)), rs = rstd[r];
+#pragma omp simd
+                for (size_t j = 0; j < D; ++j) ga[r * D + j] += rs * (gh[j] - mg - xhat[r * D + j] * mgx);
             }
         });
     return out;

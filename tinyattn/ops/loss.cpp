@@ -5,8 +5,10 @@
 // and the gradient is the famous "prediction minus truth":
 //   dloss/dxⱼ = softmax(x)ⱼ - [j == t]
 #include <cmath>
+#include <memory>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/activations.hpp"
 #include "tinyattn/ops.hpp"
 
 namespace tinyattn {
@@ -29,18 +31,25 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<int>& targets, int 
                                     std::to_string(C) + ") for logits " + shape_str(logits.shape()));
         ++count;
     }
-    Tensor probs = softmax(logits.detach(), 1);  // softmax rows, reused by backward
+    // One pass per row gives both the loss and the softmax rows that backward reuses:
+    //   m = max x,  eⱼ = exp(xⱼ - m),  Z = Σⱼ eⱼ,  -log p(t) = m + log Z - xₜ,  pⱼ = eⱼ / Z
+    // (-log p(t) from log-sum-exp is exact even when p(t) itself underflows to 0).
+    auto probs = std::make_shared<std::vector<float>>(logits.numel());
     Tensor out = make_result({}, "cross_entropy", {logits});
     double total = 0.0;
     for (int n = 0; n < N; ++n) {
-        if (targets[size_t(n)] == ignore_index) continue;
-        // -log p(t) = log Σⱼ exp(xⱼ) - xₜ, computed stably (log-sum-exp), exact even when p(t) underflows
         const float* x = logits.data() + size_t(n) * size_t(C);
+        float* p = probs->data() + size_t(n) * size_t(C);
         float m = x[0];
         for (int j = 1; j < C; ++j) m = std::max(m, x[j]);
-        double s = 0.0;
-        for (int j = 0; j < C; ++j) s += std::exp(double(x[j] - m));
-        total += double(m) + std::log(s) - double(x[targets[size_t(n)]]);
+        double z = 0.0;
+        for (int j = 0; j < C; ++j) {
+            p[j] = kernels::exp_shifted(x[j] - m);
+            z += p[j];
+        }
+        const float inv_z = float(1.0 / z);
+        for (int j = 0; j < C; ++j) p[j] *= inv_z;
+        if (targets[size_t(n)] != ignore_index) total += double(m) + std::log(z) - double(x[targets[size_t(n)]]);
     }
     out.data()[0] = count > 0 ? float(total / count) : 0.0f;
     if (out.requires_grad() && count > 0)
@@ -50,7 +59,7 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<int>& targets, int 
             for (int n = 0; n < N; ++n) {
                 const int t = targets[size_t(n)];
                 if (t == ignore_index) continue;
-                const float* p = probs.data() + size_t(n) * size_t(C);
+                const float* p = probs->data() + size_t(n) * size_t(C);
                 float* g = gx + size_t(n) * size_t(C);
                 for (int j = 0; j < C; ++j) g[j] += scale * (p[j] - (j == t ? 1.0f : 0.0f));
             }
