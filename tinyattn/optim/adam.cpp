@@ -64,7 +64,8 @@ void Adam::step() {
         const float* grad = p.grad_data();
         float* m = exp_avg_[i].data();
         float* v = exp_avg_sq_[i].data();
-        for (size_t j = 0; j < p.numel(); ++j) {
+        const size_t n = p.numel();  // read once: a call in the loop condition stops vectorisation
+        for (size_t j = 0; j < n; ++j) {
             float g = grad[j];
             if (decoupled_) theta[j] = theta[j] * decay;                    // θ ← θ − lr·λ·θ
             else if (weight_decay != 0.0) g = g + wd * theta[j];            // g ← g + λθ
