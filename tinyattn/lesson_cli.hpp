@@ -56,6 +56,12 @@ private:
     int loss_count_ = 0;
 };
 
+// Wall-clock seconds since construction, for lines like "trained in 57 s".
+struct Timer {
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
+};
+
 // A flat JSON object of metrics: {"lesson": "07_attention", "test_bleu": 0.96, ...}
 class Report {
 public:

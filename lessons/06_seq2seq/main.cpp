@@ -5,7 +5,6 @@
 // on the held-out test split (corpus BLEU-4, exact match) and breaks BLEU down by source length:
 // the longer the sentence, the worse the fixed-size summary does. The bucket results are written
 // to plots/06_seq2seq_bleu_by_length.tsv so lesson 07 can draw them beside attention's.
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -23,10 +22,7 @@ int main(int argc, char** argv) {
     info.default_epochs = 2;
     info.data_help = "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10";
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
-    const auto started = std::chrono::steady_clock::now();
-    auto seconds_since = [](std::chrono::steady_clock::time_point t) {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-    };
+    Timer total;
     Report report;
     report.set("lesson", "06_seq2seq");
 
@@ -58,10 +54,10 @@ int main(int argc, char** argv) {
 
     // ---- 3. Train ---------------------------------------------------------------------------------
     const int epochs = opt.quick ? 1 : opt.epochs;
-    const auto train_start = std::chrono::steady_clock::now();
+    Timer training;
     const double train_loss = tasks::train_epochs(
         model, adam, data, train_set, {32, 1.0, opt.seed}, "06_seq2seq", opt.checkpoint, first_epoch, epochs, step);
-    const double train_seconds = seconds_since(train_start);
+    const double train_seconds = training.seconds();
     tasks::print_training_summary(epochs, step, train_seconds, train_loss);
 
     // ---- 4. Test split: overall, and by source length -------------------------------------------
@@ -85,7 +81,7 @@ int main(int argc, char** argv) {
     report.set("epochs", first_epoch + epochs);
     report.set("steps", double(step));
     report.set("final_train_loss", train_loss);
-    report.set("total_seconds", seconds_since(started));
+    report.set("total_seconds", total.seconds());
     report.write(opt.report);
     std::printf("figure %s.png, buckets %s.tsv; checkpoint %s\n", base.c_str(), base.c_str(), opt.checkpoint.c_str());
     return 0;

@@ -6,7 +6,6 @@
 // reordering, a one-to-two (ne … pas) and a two-to-one (du / au) sentence, shows one alignment
 // taking shape epoch by epoch, and then learns date normalisation with the same code.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -27,11 +26,6 @@ namespace {
 constexpr double kLearningRate = 3e-3;  // 1e-3 (W1's) needs about twice the steps here
 constexpr int kBatchSize = 32;
 constexpr int kDateEpochs = 2;
-
-struct Timer {
-    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-    double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
-};
 
 std::string plot_path(const LessonOptions& opt, const std::string& name) {
     return (std::filesystem::path(opt.plots_dir) / ("07_attention_" + name)).string();

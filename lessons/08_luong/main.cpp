@@ -9,7 +9,6 @@
 // --input-feeding feeds h̃_{t-1} into the next step (Luong's section 3.3) in all four; --unscaled
 // scores with s_t itself as the paper does, instead of s_t / √H (see tinyattn/models/luong.hpp).
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -36,11 +35,6 @@ constexpr size_t kQuickTrainPairs = 4000;  // --quick: 125 steps per variant
 constexpr int kWindow = 5;              // local-p: half-width D of the window (σ = D/2)
 const LuongVariant kVariants[] = {LuongVariant::dot, LuongVariant::general, LuongVariant::concat,
                                   LuongVariant::local_p};
-
-struct Timer {
-    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-    double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
-};
 
 // One checkpoint per variant beside --checkpoint: build/08_luong.ckpt -> build/08_luong_dot.ckpt, ...
 std::string variant_path(const std::string& base, LuongVariant v) {

@@ -7,7 +7,6 @@
 // promise, and draws every head of every layer for one test sentence that reorders: encoder
 // self-attention, decoder self-attention (causal) and cross-attention.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -34,11 +33,6 @@ constexpr int kWarmup = 200;      // optimizer steps of linear warm-up
 constexpr int kQuickWarmup = 50;  // --quick trains 250 steps only
 constexpr int kBatchSize = 32;
 constexpr int kLossEvery = 25;    // one point of the training-loss curve per this many steps
-
-struct Timer {
-    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-    double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
-};
 
 std::string plot_path(const LessonOptions& opt, const std::string& name) {
     return (std::filesystem::path(opt.plots_dir) / ("10_transformer_" + name)).string();

@@ -6,7 +6,6 @@
 // at widths 1, 3 and 5: corpus BLEU-4, exact match, the mean log-probability of the chosen outputs
 // (the objective beam search maximises) and the decoding time. Checks that width 1 is greedy,
 // token for token, and prints the sentences where the beam fixed a greedy mistake.
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -25,11 +24,6 @@ namespace {
 constexpr double kLearningRate = 3e-3;  // lesson 07's
 constexpr int kBatchSize = 32;
 constexpr float kAlpha = 0.6f;          // length normalisation: score = log P / len^0.6
-
-struct Timer {
-    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-    double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
-};
 
 // One way of decoding, and what it produced for every test sentence.
 struct Search {
