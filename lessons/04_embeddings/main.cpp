@@ -49,8 +49,7 @@ int main(int argc, char** argv) {
     LessonInfo info("04_embeddings", "word embeddings: a bag-of-embeddings sentiment classifier, accuracy per phenomenon");
     info.trains = true;
     info.default_epochs = 6;
-    info.data_help = "text<TAB>label lines (or label<TAB>text; header and CRLF fine), or a directory with "
-                     "train.tsv/valid.tsv/test.tsv; a single file is split 80/10/10";
+    info.data_help = tasks::kLabelledDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
 
     // 1. Data: the shipped toy-sentiment corpus (or --data), its vocabulary from the training split.

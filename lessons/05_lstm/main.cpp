@@ -89,8 +89,7 @@ int main(int argc, char** argv) {
     LessonInfo info("05_lstm", "the LSTM gate by gate: a sentiment classifier on the final state, compared with lesson 04");
     info.trains = true;
     info.default_epochs = 3;
-    info.data_help = "text<TAB>label lines (or label<TAB>text; header and CRLF fine), or a directory with "
-                     "train.tsv/valid.tsv/test.tsv; a single file is split 80/10/10";
+    info.data_help = tasks::kLabelledDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
 
     // 1. Data, exactly as in lesson 04.

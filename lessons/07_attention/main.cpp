@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     LessonInfo info("07_attention", "Bahdanau attention on toy English→French and dates: alignments, BLEU by length");
     info.trains = true;
     info.default_epochs = 2;
-    info.data_help = "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10";
+    info.data_help = tasks::kPairDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     Timer total;
     Report report;

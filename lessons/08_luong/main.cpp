@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
                     "/√H). --checkpoint/--resume take one base path (one file per variant)");
     info.trains = true;
     info.default_epochs = 1;
-    info.data_help = "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10";
+    info.data_help = tasks::kPairDataFormat;
     const LessonOptions opt = parse_lesson_args(int(args.size()), args.data(), info);
     Timer total;
 

@@ -220,8 +220,7 @@ int main(int argc, char** argv) {
                     "self-attentive sentiment (Lin et al. 2017): BiLSTM + attention pooling with its penalty");
     info.trains = true;
     info.default_epochs = 3;
-    info.data_help = "text<TAB>label lines (or label<TAB>text; header and CRLF fine), or a directory with "
-                     "train.tsv/valid.tsv/test.tsv; a single file is split 80/10/10";
+    info.data_help = tasks::kLabelledDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     const float penalty_coef = 1.0f;
 

@@ -244,7 +244,7 @@ int main(int argc, char** argv) {
     LessonInfo info("10_transformer", "a tiny Transformer on toy English→French: every head of every layer");
     info.trains = true;
     info.default_epochs = 1;
-    info.data_help = "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10";
+    info.data_help = tasks::kPairDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     Timer total;
     Report report;

@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
                     "with lesson 07's saved model");
     info.trains = true;
     info.default_epochs = 1;
-    info.data_help = "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10";
+    info.data_help = tasks::kPairDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     Timer total;
 

@@ -26,6 +26,11 @@
 
 namespace tinyattn::tasks {
 
+// The --data file format of the sentiment lessons, for their --help.
+inline constexpr const char* kLabelledDataFormat =
+    "text<TAB>label lines (or label<TAB>text; header and CRLF fine), or a directory with "
+    "train.tsv/valid.tsv/test.tsv; a single file is split 80/10/10";
+
 // ---- data ------------------------------------------------------------------------------------
 
 // One split, with every sentence already turned into token ids.

@@ -32,6 +32,10 @@
 
 namespace tinyattn::tasks {
 
+// The --data file format of the translation lessons, for their --help.
+inline constexpr const char* kPairDataFormat =
+    "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10";
+
 // ---- data ---------------------------------------------------------------------------------
 
 struct PairSplits {
