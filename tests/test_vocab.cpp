@@ -99,3 +99,14 @@ TEST_CASE("Vocab::load: errors name the file and line", "[vocab]") {
         CHECK(v.id("chat") == 4);
     }
 }
+
+TEST_CASE("Vocab::load rejects a token with white space inside (it would not survive save + load)", "[vocab]") {
+    // Found by fuzz_vocab: "chaux\r\r;\r" lost one '\r' per save/load round trip.
+    const std::string path = (std::filesystem::temp_directory_path() / ("tinyattn_vocab_cr_" + std::to_string(::getpid()) + ".txt")).string();
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << "<pad>\n<bos>\n<eos>\n<unk>\nchaux\r\r;\r\n";
+    }
+    REQUIRE_THROWS_WITH(tinyattn::data::Vocab::load(path), Catch::Contains(":5:") && Catch::Contains("white space"));
+    std::filesystem::remove(path);
+}

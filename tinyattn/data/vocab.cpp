@@ -102,6 +102,10 @@ Vocab Vocab::load(const std::string& path) {
             throw std::runtime_error(where(path, line.number, "expected the special token " + expected[index] +
                                                                   " (id " + std::to_string(index) + "), found '" + t + "'"));
         if (t.empty()) throw std::runtime_error(where(path, line.number, "empty token"));
+        // A token is one word: white space inside (e.g. a stray carriage return) would not
+        // survive save + load, and no tokenizer output contains it. (Found by fuzz_vocab.)
+        if (t.find_first_of(" \t\r\n\v\f") != std::string::npos)
+            throw std::runtime_error(where(path, line.number, "token contains white space or a carriage return"));
         if (vocab.contains(t))
             throw std::runtime_error(where(path, line.number, "duplicate token '" + t + "' (first on line " +
                                                                   std::to_string(vocab.id(t) + 1) + ")"));
