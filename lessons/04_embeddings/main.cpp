@@ -68,12 +68,7 @@ int main(int argc, char** argv) {
                 data.vocab.size(), dim, dim, data.labels.size(), model.parameter_count());
 
     // 3. Train (tinyattn/tasks/classification.cpp: zero_grad → forward → loss → backward → step).
-    tasks::TrainConfig config;
-    config.lesson = info.name;
-    config.epochs = opt.quick && opt.epochs == info.default_epochs ? 3 : opt.epochs;  // --quick: fewer, unless --epochs is given
-    config.seed = opt.seed;
-    config.checkpoint = opt.checkpoint;
-    config.resume = opt.resume;
+    const tasks::TrainConfig config = tasks::train_config(info, opt, /*quick_epochs=*/3);
     const tasks::TrainResult trained = tasks::train_classifier(model, optimizer, data, config);
 
     // 4. Evaluate on the held-out TEST split, per phenomenon.

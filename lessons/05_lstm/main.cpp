@@ -106,12 +106,7 @@ int main(int argc, char** argv) {
                 data.vocab.size(), dim, dim, hidden, hidden, data.labels.size(), model.parameter_count());
 
     // 3. Train (the loop of lesson 04, tinyattn/tasks/classification.cpp).
-    tasks::TrainConfig config;
-    config.lesson = info.name;
-    config.epochs = opt.quick && opt.epochs == info.default_epochs ? 2 : opt.epochs;  // --quick: fewer, unless --epochs is given
-    config.seed = opt.seed;
-    config.checkpoint = opt.checkpoint;
-    config.resume = opt.resume;
+    const tasks::TrainConfig config = tasks::train_config(info, opt, /*quick_epochs=*/2);
     const tasks::TrainResult trained = tasks::train_classifier(model, optimizer, data, config);
 
     // 4. Evaluate on the TEST split.

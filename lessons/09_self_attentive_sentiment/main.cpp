@@ -240,13 +240,8 @@ int main(int argc, char** argv) {
                 sizes.hops * sizes.pooled_dim(), data.labels.size(), model->parameter_count(), penalty_coef);
 
     // 3. Train with the penalty (tinyattn/tasks/classification.cpp adds coef · penalty to the loss).
-    tasks::TrainConfig config;
-    config.lesson = info.name;
-    config.epochs = opt.quick && opt.epochs == info.default_epochs ? 2 : opt.epochs;  // --quick: fewer, unless --epochs is given
-    config.seed = opt.seed;
+    tasks::TrainConfig config = tasks::train_config(info, opt, /*quick_epochs=*/2);
     config.penalty_coef = penalty_coef;
-    config.checkpoint = opt.checkpoint;
-    config.resume = opt.resume;
     const tasks::TrainResult trained = tasks::train_classifier(*model, optimizer, data, config);
 
     // 4. Evaluate on the TEST split, and compare with lessons 04 and 05.

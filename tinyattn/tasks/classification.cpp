@@ -160,6 +160,16 @@ TrainResult load_classifier_checkpoint(const std::string& path, TextClassifier& 
     return r;
 }
 
+TrainConfig train_config(const LessonInfo& info, const LessonOptions& opt, int quick_epochs) {
+    TrainConfig config;
+    config.lesson = info.name;
+    config.epochs = opt.quick && opt.epochs == info.default_epochs ? quick_epochs : opt.epochs;
+    config.seed = opt.seed;
+    config.checkpoint = opt.checkpoint;
+    config.resume = opt.resume;
+    return config;
+}
+
 TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer, const TextData& data,
                              const TrainConfig& config) {
     TrainResult result;

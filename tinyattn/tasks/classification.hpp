@@ -95,6 +95,10 @@ struct TrainConfig {
     bool verbose = true;       // progress lines and a line per epoch
 };
 
+// The training settings a lesson's command line gives: lesson name, epochs (`quick_epochs` under
+// --quick unless --epochs was given), seed, checkpoint and resume paths.
+TrainConfig train_config(const LessonInfo& info, const LessonOptions& opt, int quick_epochs);
+
 struct TrainResult {
     std::vector<float> train_loss;      // mean loss per epoch (all epochs, resumed ones too)
     std::vector<float> valid_accuracy;  // accuracy on the validation split after each epoch
