@@ -8,6 +8,8 @@
 #include <cmath>
 #include <vector>
 
+#include <omp.h>
+
 #include "tinyattn/kernels/gemm.hpp"
 #include "tinyattn/tinyattn.hpp"
 
@@ -88,6 +90,32 @@ TEST_CASE("gemm with beta = 0 ignores NaN already in C (it is overwritten, not s
     std::vector<float> C(4, std::nanf(""));
     gemm(false, false, 2, 2, 2, 1.0f, A.data(), 2, B.data(), 2, 0.0f, C.data(), 2);
     REQUIRE(C == std::vector<float>{19, 22, 43, 50});
+}
+
+TEST_CASE("gemm shared among threads matches the reference and gives the same bits as one thread", "[gemm]") {
+    // Large enough to be cut into one rectangle per thread: split by columns (wide C), by rows
+    // (tall C), a thin product with one row (a batch of one), one with few columns (scores).
+    const int shapes[][3] = {{32, 515, 321}, {517, 40, 257}, {1, 4099, 257}, {1031, 3, 301}, {300, 300, 300}};
+    for (const auto& s : shapes)
+        for (int ta = 0; ta < 2; ++ta)
+            for (int tb = 0; tb < 2; ++tb) {
+                const GemmCase c{ta == 1, tb == 1, s[0], s[1], s[2], 1.0f, 0.5f, 3};
+                check_against_reference(c, 7);
+                Rng rng(8);
+                const int lda = (c.trans_a ? c.M : c.K) + c.pad, ldb = (c.trans_b ? c.K : c.N) + c.pad;
+                const std::vector<float> A = random_buffer(size_t(c.trans_a ? c.K : c.M) * lda, rng);
+                const std::vector<float> B = random_buffer(size_t(c.trans_b ? c.N : c.K) * ldb, rng);
+                const std::vector<float> C0 = random_buffer(size_t(c.M) * c.N, rng);
+                std::vector<float> C1 = C0, C2 = C0;
+                const int threads_before = omp_get_max_threads();
+                omp_set_num_threads(1);
+                gemm(c.trans_a, c.trans_b, c.M, c.N, c.K, c.alpha, A.data(), lda, B.data(), ldb, c.beta, C1.data(), c.N);
+                omp_set_num_threads(2);
+                gemm(c.trans_a, c.trans_b, c.M, c.N, c.K, c.alpha, A.data(), lda, B.data(), ldb, c.beta, C2.data(), c.N);
+                omp_set_num_threads(threads_before);
+                INFO("M=" << c.M << " N=" << c.N << " K=" << c.K << " trans_a=" << ta << " trans_b=" << tb);
+                REQUIRE(C1 == C2);  // bit for bit: a thread's share is computed exactly as before
+            }
 }
 
 TEST_CASE("gemm reads and writes through leading dimensions wider than the rows", "[gemm]") {

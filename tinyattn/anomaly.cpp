@@ -20,7 +20,7 @@ struct Finiteness {
     bool nan = false, inf = false;
 };
 
-Finiteness scan(const std::vector<float>& values) {
+Finiteness scan(const FloatBuffer& values) {
     Finiteness f;
     for (float v : values) {
         if (std::isnan(v)) f.nan = true;

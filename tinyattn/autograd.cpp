@@ -3,6 +3,8 @@
 
 #include "tinyattn/anomaly.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <unordered_set>
 #include <utility>
@@ -18,10 +20,20 @@ bool grad_enabled() { return g_grad_enabled; }
 NoGrad::NoGrad() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGrad::~NoGrad() { g_grad_enabled = previous_; }
 
-Tensor make_result(const Shape& shape, const char* op, const std::vector<Tensor>& parents) {
+// The one place result nodes are made; `zeros` says whether the op needs its output zeroed.
+static Tensor new_result(const Shape& shape, const char* op, const std::vector<Tensor>& parents, bool zeros) {
     auto node = std::make_shared<Node>();
     node->shape = shape;
-    node->data.assign(shape_numel(shape), 0.0f);
+    if (zeros) {
+        node->data.assign(shape_numel(shape), 0.0f);
+    } else {
+        node->data.resize(shape_numel(shape));  // uninitialised: the op writes every element
+#ifdef TINYATTN_POISON_EMPTY_RESULTS
+        // Sanitizer builds fill "empty" outputs with NaN, so an op that forgets an element
+        // shows up as NaN in the gradchecks and reference tests instead of as stale memory.
+        std::fill(node->data.begin(), node->data.end(), std::numeric_limits<float>::quiet_NaN());
+#endif
+    }
     node->op = op;
     if (g_grad_enabled) {
         for (const Tensor& p : parents)
@@ -35,8 +47,17 @@ Tensor make_result(const Shape& shape, const char* op, const std::vector<Tensor>
     return out;
 }
 
+Tensor make_result(const Shape& shape, const char* op, const std::vector<Tensor>& parents) {
+    return new_result(shape, op, parents, true);
+}
 Tensor make_result(const Shape& shape, const char* op, std::initializer_list<Tensor> parents) {
-    return make_result(shape, op, std::vector<Tensor>(parents));
+    return new_result(shape, op, std::vector<Tensor>(parents), true);
+}
+Tensor make_empty_result(const Shape& shape, const char* op, const std::vector<Tensor>& parents) {
+    return new_result(shape, op, parents, false);
+}
+Tensor make_empty_result(const Shape& shape, const char* op, std::initializer_list<Tensor> parents) {
+    return new_result(shape, op, std::vector<Tensor>(parents), false);
 }
 
 void set_backward(Tensor& out, BackwardFn rule) {

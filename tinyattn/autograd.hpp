@@ -33,6 +33,12 @@ private:
 Tensor make_result(const Shape& shape, const char* op, std::initializer_list<Tensor> parents);
 Tensor make_result(const Shape& shape, const char* op, const std::vector<Tensor>& parents);
 
+// The same, but the output's numbers are left uninitialised (like torch.empty), for ops that
+// write every element of their output anyway: it saves zero-filling memory that is about to be
+// overwritten. (Sanitizer builds fill it with NaN instead, so a missed element fails the tests.)
+Tensor make_empty_result(const Shape& shape, const char* op, std::initializer_list<Tensor> parents);
+Tensor make_empty_result(const Shape& shape, const char* op, const std::vector<Tensor>& parents);
+
 // Attach the backward rule to a result made by make_result.
 void set_backward(Tensor& out, BackwardFn rule);
 

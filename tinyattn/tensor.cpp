@@ -3,6 +3,9 @@
 
 #include <atomic>
 #include <cstdio>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <ostream>
 #include <stdexcept>
 
@@ -22,6 +25,21 @@ size_t shape_numel(const Shape& shape) {
     for (int d : shape) n *= size_t(d);
     return n;
 }
+
+// ---- memory -------------------------------------------------------------------------------
+// A training step allocates and frees the same few hundred buffers every time. By default
+// glibc's malloc serves blocks of 128 KiB and more straight from the kernel (mmap) and hands
+// freed memory at the top of the heap back to it, so the next step gets fresh pages again:
+// one page fault and a kernel memset per 4 KiB, 5–10 % of a W3/W4 step (bench/README.md).
+// Keeping freed memory inside the process lets the next step reuse it; the peak memory use
+// is unchanged, it is just not returned between steps.
+#ifdef __GLIBC__
+static const bool g_keep_freed_memory = [] {
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);  // only blocks ≥ 256 MiB bypass the heap
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);  // return memory to the kernel only above 512 MiB free
+    return true;
+}();
+#endif
 
 // ---- nodes --------------------------------------------------------------------------------
 static std::atomic<long> g_live_nodes{0};
@@ -59,7 +77,7 @@ size_t Tensor::numel() const { check_defined("numel", *this); return node_->data
 int Tensor::size(int d) const { return shape()[normalize_dim("size", d, dim(), shape())]; }
 float* Tensor::data() { check_defined("data", *this); return node_->data.data(); }
 const float* Tensor::data() const { check_defined("data", *this); return node_->data.data(); }
-std::vector<float> Tensor::to_vector() const { check_defined("to_vector", *this); return node_->data; }
+std::vector<float> Tensor::to_vector() const { check_defined("to_vector", *this); return {node_->data.begin(), node_->data.end()}; }
 
 float Tensor::item() const {
     if (numel() != 1)
@@ -98,7 +116,7 @@ bool Tensor::has_grad() const { return node_ && !node_->grad.empty(); }
 
 Tensor Tensor::grad() const {
     if (!has_grad()) return Tensor();
-    return tensor(node_->grad, node_->shape);
+    return tensor({node_->grad.begin(), node_->grad.end()}, node_->shape);
 }
 
 float* Tensor::grad_data() const {
@@ -123,7 +141,7 @@ void Tensor::backward(const Tensor& grad_output) const {
     if (grad_output.shape() != shape())
         throw std::invalid_argument("backward: grad_output shape " + shape_str(grad_output.shape()) +
                                     " differs from tensor shape " + shape_str(shape()));
-    run_backward(*this, grad_output.node()->data);
+    run_backward(*this, grad_output.to_vector());
 }
 
 Tensor Tensor::detach() const { return tensor(to_vector(), shape()); }
@@ -146,7 +164,7 @@ Tensor tensor(const std::vector<float>& values, const Shape& shape) {
                                     " values do not fill shape " + shape_str(shape));
     auto node = std::make_shared<Node>();
     node->shape = shape;
-    node->data = values;
+    node->data.assign(values.begin(), values.end());
     return Tensor(std::move(node));
 }
 

@@ -13,6 +13,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tinyattn/rng.hpp"
@@ -24,6 +25,22 @@ using Shape = std::vector<int>;
 std::string shape_str(const Shape& shape);  // "[2, 3]"
 size_t shape_numel(const Shape& shape);     // product of the dims (1 for a scalar [])
 
+// The storage of a tensor's numbers (and of its gradient): a std::vector<float> whose resize()
+// leaves the new elements uninitialised, like torch.empty, where std::vector<float> writes zeros.
+// Most ops overwrite every element of their output, and zero-filling it first was 4–8 % of a
+// training step (bench/README.md). Zeros are asked for explicitly: assign(n, 0.0f).
+// The allocator is std::allocator with one change: "construct a float" does nothing.
+template <class T>
+struct UninitializedAllocator : std::allocator<T> {
+    template <class U>
+    struct rebind { using other = UninitializedAllocator<U>; };
+    template <class U>
+    void construct(U*) noexcept {}  // new elements: left as they are (no value-initialisation)
+    template <class U, class... Args>
+    void construct(U* p, Args&&... args) { ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...); }
+};
+using FloatBuffer = std::vector<float, UninitializedAllocator<float>>;
+
 struct Node;
 // A backward rule reads the output node (its data and its grad) and adds into the parents'
 // grads. It captures its parents (as Tensors), never its own output: no ownership cycles.
@@ -31,8 +48,8 @@ using BackwardFn = std::function<void(const Node& out)>;
 
 struct Node {
     Shape shape;
-    std::vector<float> data;
-    std::vector<float> grad;           // empty until a gradient flows here, then data.size()
+    FloatBuffer data;
+    FloatBuffer grad;                  // empty until a gradient flows here, then data.size()
     bool requires_grad = false;
     const char* op = "leaf";           // the op that produced this node ("leaf" for inputs)
     std::vector<std::shared_ptr<Node>> parents;  // graph edges, for the topological sort

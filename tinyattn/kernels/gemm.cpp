@@ -25,11 +25,15 @@
 //    MC = 144 (144·256·4 B = 144 KiB of packed A), which stay in the 512 KiB L2 cache while
 //    all the B panels pass by. Columns are cut at NC = 3072 only to bound the packed-B buffer.
 //
-// 5. Threads. Packing and the (row block × column panel) tiles are shared out with OpenMP.
-//    Every parallel region ends in a barrier, and on a busy machine that barrier waits until
-//    the other thread gets a time slice (milliseconds). So only products of at least
-//    kParallelWork = 4M multiply-adds (~0.1 ms of work) use threads; a small LSTM's per-step
-//    products stay on one thread.
+// 5. Threads. C is cut into one rectangle per thread, along its longer side and in whole
+//    tiles, and every thread runs the one-thread algorithm above on its own rectangle with its
+//    own packing buffers. The shared operand gets packed once per thread (a little redundant
+//    copying), but the threads never wait for each other until the end: a parallel region
+//    whose threads meet at barriers after every packing step paid more in waiting than it
+//    gained for the products of a small LSTM (32×320 · 320×512). Starting the threads still
+//    costs a few microseconds, so only products of at least kParallelWork multiply-adds
+//    are split. Each element of C is computed by the same instructions in the same order
+//    however C is cut, so the result does not depend on the number of threads.
 // 6. Thin products. With fewer than 4 rows or 8 columns (a batch of one, a score vector
 //    v·x) most of a 6×16 tile would be padding, so those go to plain loops instead.
 #include "tinyattn/kernels/gemm.hpp"
@@ -37,6 +41,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <vector>
+
+#include <omp.h>
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -63,7 +69,7 @@ namespace {
 
 constexpr int MR = 6, NR = 16;                    // the register tile (point 2)
 constexpr int KC = 256, MC = 144, NC = 3072;      // the cache blocks (point 4); MC % MR == NC % NR == 0
-constexpr long kParallelWork = 1L << 22;          // multiply-adds below which one thread is faster
+constexpr long kParallelWork = 1L << 18;          // multiply-adds below which one thread is faster
 
 // op(A)[i, k] and op(B)[k, j] read from the stored matrices.
 inline float at_a(bool t, const float* A, int lda, int i, int k) {
@@ -103,17 +109,53 @@ void pack_a(bool t, const float* A, int lda, int i, int rows, int p, int kc, flo
     for (int k = 0; k < kc; ++k)
         for (int r = 0; r < MR; ++r) dst[k * MR + r] = r < rows ? alpha * at_a(t, A, lda, i + r, p + k) : 0.0f;
 }
+#if defined(__AVX2__) && defined(__FMA__)
+// The 8×8 block rows[0..7][k..k+8) written transposed: dst[i·stride + r] = rows[r][k + i].
+// Eight loads and eight stores of whole vectors, 24 register shuffles in between — against
+// 64 scalar stores for the plain loop. (_mm256_unpack* interleave pairs of rows, shuffle_ps
+// builds 4×4 blocks, permute2f128 swaps the 128-bit halves: the classic AVX transpose.)
+inline void transpose_8x8(const float* const* rows, int k, float* dst, int stride) {
+    __m256 r[8], t[8];
+    for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(rows[i] + k);
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);      // r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] ...
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);  // r0[2] r1[2] r0[3] r1[3] | r0[6] r1[6] ...
+    }
+    for (int i = 0; i < 8; i += 4) {
+        r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));      // r0..r3 at [0] | [4]
+        r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));  // r0..r3 at [1] | [5]
+        r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));  // [2] | [6]
+        r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));  // [3] | [7]
+    }
+    for (int i = 0; i < 4; ++i) {  // rows 0..3 from r[i], rows 4..7 from r[i + 4]
+        _mm256_storeu_ps(dst + i * stride, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+        _mm256_storeu_ps(dst + (i + 4) * stride, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+    }
+}
+#endif
+
 // Columns [j, j+cols) of op(B), depth [p, p+kc), as one NR-column panel: dst[k·NR + c].
 void pack_b(bool t, const float* B, int ldb, int j, int cols, int p, int kc, float* dst) {
-    if (!t && cols == NR) {  // 16 contiguous floats per k
-        for (int k = 0; k < kc; ++k) std::copy_n(B + std::size_t(p + k) * ldb + j, NR, dst + k * NR);
+    if (!t && cols == NR) {  // 16 contiguous floats per k (a loop, not a memcpy call per 64 bytes)
+        for (int k = 0; k < kc; ++k) {
+            const float* b = B + std::size_t(p + k) * ldb + j;
+            for (int c = 0; c < NR; ++c) dst[k * NR + c] = b[c];
+        }
         return;
     }
     if (t && cols == NR) {  // op(B) = Bᵀ (a Linear weight): column c of the panel is stored row j+c
-        for (int c = 0; c < NR; ++c) {
-            const float* b = B + std::size_t(j + c) * ldb + p;
-            for (int k = 0; k < kc; ++k) dst[k * NR + c] = b[k];
+        const float* rows[NR];
+        for (int c = 0; c < NR; ++c) rows[c] = B + std::size_t(j + c) * ldb + p;
+        int k = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+        // 8 k at a time: two 8×8 transposes fill columns 0..7 and 8..15 of 8 panel rows
+        for (; k + 8 <= kc; k += 8) {
+            transpose_8x8(rows, k, dst + k * NR, NR);          // stored rows j..j+7
+            transpose_8x8(rows + 8, k, dst + k * NR + 8, NR);  // stored rows j+8..j+15
         }
+#endif
+        for (; k < kc; ++k)
+            for (int c = 0; c < NR; ++c) dst[k * NR + c] = rows[c][k];
         return;
     }
     for (int k = 0; k < kc; ++k)
@@ -177,8 +219,6 @@ void micro_kernel(int kc, const float* a, const float* b, float* C, int ldc, int
 // ---- thin products (point 6) ----------------------------------------------------------------
 void gemm_thin(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
                const float* B, int ldb, float beta, float* C, int ldc) {
-    const bool parallel = long(M) * N * K >= kParallelWork && M > 1;
-#pragma omp parallel for schedule(static) if (parallel)
     for (int i = 0; i < M; ++i) {
         float* c = C + std::size_t(i) * ldc;
         if (trans_b) {
@@ -212,19 +252,10 @@ void gemm_thin(bool trans_a, bool trans_b, int M, int N, int K, float alpha, con
 std::vector<float>& packed_a_buffer() { thread_local std::vector<float> buf; return buf; }
 std::vector<float>& packed_b_buffer() { thread_local std::vector<float> buf; return buf; }
 
-}  // namespace
 
-void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
-          const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc) {
-    if (M <= 0 || N <= 0) return;
-    if (K <= 0 || alpha == 0.0f) {  // nothing to multiply: C = beta·C
-        for (int i = 0; i < M; ++i) scale_row(C + std::size_t(i) * ldc, N, beta);
-        return;
-    }
-    if (M < 4 || N < 8) {
-        gemm_thin(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-        return;
-    }
+// One thread, the whole product: packing, cache blocks and micro-kernel (points 2-4).
+void gemm_packed(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
+                 const float* B, int ldb, float beta, float* C, int ldc) {
     const int m_panels = (M + MR - 1) / MR;
     const int m_blocks = (M + MC - 1) / MC;
     std::vector<float>& ap = packed_a_buffer();
@@ -237,22 +268,17 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
     if (bp.size() < b_size) bp.resize(b_size);
     float* Ap = ap.data();
     float* Bp = bp.data();
-    const bool parallel = long(M) * N * K >= kParallelWork;
-#pragma omp parallel if (parallel)
     for (int jc = 0; jc < N; jc += NC) {
         const int nc = std::min(NC, N - jc), n_panels = (nc + NR - 1) / NR;
         for (int pc = 0; pc < K; pc += KC) {
             const int kc = std::min(KC, K - pc);
             const float beta_here = pc == 0 ? beta : 1.0f;  // later k-slices accumulate onto the first
-#pragma omp for schedule(static)
             for (int jp = 0; jp < n_panels; ++jp)
                 pack_b(trans_b, B, ldb, jc + jp * NR, std::min(NR, nc - jp * NR), pc, kc, Bp + std::size_t(jp) * NR * kc);
-#pragma omp for schedule(static)
             for (int ip = 0; ip < m_panels; ++ip)
                 pack_a(trans_a, A, lda, ip * MR, std::min(MR, M - ip * MR), pc, kc, alpha, Ap + std::size_t(ip) * MR * kc);
-            // Tiles in (row block, column panel) order: consecutive tiles of one thread share
-            // the row block, so its packed A stays in L2 while the B panels stream past.
-#pragma omp for collapse(2) schedule(static)
+            // Tiles in (row block, column panel) order: consecutive tiles share the row block,
+            // so its packed A stays in L2 while the B panels stream past.
             for (int ib = 0; ib < m_blocks; ++ib)
                 for (int jp = 0; jp < n_panels; ++jp) {
                     const int j = jc + jp * NR, cols = std::min(NR, N - j);
@@ -263,6 +289,52 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
                 }
         }
     }
+}
+
+// Rows [i0, i1) × columns [j0, j1) of C: one thread's share (point 5).
+struct Rectangle {
+    int i0, i1, j0, j1;
+};
+
+// Cut C (M×N) into `parts` rectangles along its longer side, measured in tiles (MR rows, NR
+// columns) so that no thread gets a ragged tile in the middle of C.
+Rectangle share_of(int part, int parts, int M, int N) {
+    const int row_tiles = (M + MR - 1) / MR, col_tiles = (N + NR - 1) / NR;
+    if (col_tiles >= row_tiles) {
+        const int per = (col_tiles + parts - 1) / parts;
+        return {0, M, std::min(N, part * per * NR), std::min(N, (part + 1) * per * NR)};
+    }
+    const int per = (row_tiles + parts - 1) / parts;
+    return {std::min(M, part * per * MR), std::min(M, (part + 1) * per * MR), 0, N};
+}
+
+}  // namespace
+
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
+          const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc) {
+    if (M <= 0 || N <= 0) return;
+    if (K <= 0 || alpha == 0.0f) {  // nothing to multiply: C = beta·C
+        for (int i = 0; i < M; ++i) scale_row(C + std::size_t(i) * ldc, N, beta);
+        return;
+    }
+    // The kernel is chosen for the whole product, before it is cut up: a thread's share never
+    // switches to another kernel (which would add in another order and change the last bits).
+    auto kernel = M < 4 || N < 8 ? gemm_thin : gemm_packed;
+    // The rectangle's corner in A, B and C: op(A) row i0 and op(B) column j0, as stored.
+    auto run = [&](const Rectangle& r) {
+        if (r.i0 >= r.i1 || r.j0 >= r.j1) return;
+        const float* a = trans_a ? A + r.i0 : A + std::size_t(r.i0) * lda;
+        const float* b = trans_b ? B + std::size_t(r.j0) * ldb : B + r.j0;
+        kernel(trans_a, trans_b, r.i1 - r.i0, r.j1 - r.j0, K, alpha, a, lda, b, ldb, beta,
+               C + std::size_t(r.i0) * ldc + r.j0, ldc);
+    };
+    const int threads = long(M) * N * K >= kParallelWork ? omp_get_max_threads() : 1;
+    if (threads == 1 || omp_in_parallel()) {
+        run({0, M, 0, N});
+        return;
+    }
+#pragma omp parallel num_threads(threads)
+    run(share_of(omp_get_thread_num(), omp_get_num_threads(), M, N));
 }
 
 }  // namespace tinyattn

@@ -23,7 +23,7 @@ Tensor additive_scores(const Tensor& query, const Tensor& keys, const Tensor& v)
                                     shape_str(query.shape()) + ", " + shape_str(keys.shape()) + ", " +
                                     shape_str(v.shape()));
     const size_t B = size_t(keys.size(0)), S = size_t(keys.size(1)), A = size_t(keys.size(2));
-    Tensor out = make_result({int(B), int(S)}, "additive_scores", {query, keys, v});
+    Tensor out = make_empty_result({int(B), int(S)}, "additive_scores", {query, keys, v});
     std::vector<float> t(B * S * A);
     const float* w = v.data();
     for (size_t b = 0; b < B; ++b)

@@ -59,7 +59,7 @@ static Tensor binary_op(const char* name, const Tensor& a, const Tensor& b, F f,
     check_defined(name, a);
     check_defined(name, b);
     const Shape shape = broadcast_shapes(name, a.shape(), b.shape());
-    Tensor out = make_result(shape, name, {a, b});
+    Tensor out = make_empty_result(shape, name, {a, b});
     auto layout = std::make_shared<const BinaryLayout>(a.shape(), b.shape(), shape);
     const float* x = a.data();
     const float* y = b.data();
@@ -88,7 +88,7 @@ static Tensor binary_op(const char* name, const Tensor& a, const Tensor& b, F f,
 template <class F, class Df>
 static Tensor unary_op(const char* name, const Tensor& a, F f, Df df) {
     check_defined(name, a);
-    Tensor out = make_result(a.shape(), name, {a});
+    Tensor out = make_empty_result(a.shape(), name, {a});
     const float* x = a.data();
     float* y = out.data();
     const size_t n = out.numel();
@@ -111,7 +111,7 @@ static Tensor unary_op(const char* name, const Tensor& a, F f, Df df) {
 template <class Df>
 static Tensor unary_array_op(const char* name, const Tensor& a, void (*f)(const float*, float*, size_t), Df df) {
     check_defined(name, a);
-    Tensor out = make_result(a.shape(), name, {a});
+    Tensor out = make_empty_result(a.shape(), name, {a});
     f(a.data(), out.data(), out.numel());
     if (out.requires_grad())
         set_backward(out, [a, df](const Node& node) {

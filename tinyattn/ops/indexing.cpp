@@ -24,7 +24,7 @@ Tensor index_select(const Tensor& a, int dim, const std::vector<int>& indices) {
     size_t outer = 1, inner = 1;
     for (int k = 0; k < d; ++k) outer *= size_t(shape[size_t(k)]);
     for (size_t k = size_t(d) + 1; k < shape.size(); ++k) inner *= size_t(shape[k]);
-    Tensor out = make_result(shape, "index_select", {a});
+    Tensor out = make_empty_result(shape, "index_select", {a});
     for (size_t o = 0; o < outer; ++o)
         for (size_t k = 0; k < indices.size(); ++k) {
             const float* from = a.data() + (o * size_t(n) + size_t(indices[k])) * inner;
@@ -55,7 +55,7 @@ Tensor embedding(const Tensor& weight, const std::vector<int>& ids, const Shape&
     for (int id : ids) check_index("embedding", id, vocab, weight.shape());
     Shape shape = ids_shape;
     shape.push_back(int(D));
-    Tensor out = make_result(shape, "embedding", {weight});
+    Tensor out = make_empty_result(shape, "embedding", {weight});
     for (size_t t = 0; t < ids.size(); ++t)
         std::copy(weight.data() + size_t(ids[t]) * D, weight.data() + size_t(ids[t] + 1) * D, out.data() + t * D);
     if (out.requires_grad())
@@ -76,7 +76,7 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, float value) {
     if (broadcast_shapes("masked_fill", a.shape(), mask.shape()) != a.shape())
         throw std::invalid_argument("masked_fill: mask of shape " + shape_str(mask.shape()) +
                                     " does not broadcast to input shape " + shape_str(a.shape()));
-    Tensor out = make_result(a.shape(), "masked_fill", {a});
+    Tensor out = make_empty_result(a.shape(), "masked_fill", {a});
     // a has the output's shape; a [T, T] mask over [B, H, T, T] scores is the fast "repeated row" case
     auto layout = std::make_shared<const BinaryLayout>(a.shape(), mask.shape(), a.shape());
     const float* x = a.data();

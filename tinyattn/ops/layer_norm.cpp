@@ -20,7 +20,7 @@ Tensor layer_norm(const Tensor& a, const Tensor& weight, const Tensor& bias, flo
     std::vector<Tensor> parents{a};
     if (weight.defined()) parents.push_back(weight);
     if (bias.defined()) parents.push_back(bias);
-    Tensor out = make_result(a.shape(), "layer_norm", parents);
+    Tensor out = make_empty_result(a.shape(), "layer_norm", parents);
     std::vector<float> xhat(a.numel()), rstd(rows);  // kept for backward
     // weight = 1 and bias = 0 when absent: one array each, so the row loops have no branches
     const std::vector<float> w = weight.defined() ? weight.to_vector() : std::vector<float>(D, 1.0f);

@@ -24,7 +24,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     shape.back() = out_features;
     std::vector<Tensor> parents{x, weight};
     if (bias.defined()) parents.push_back(bias);
-    Tensor out = make_result(shape, "linear", parents);
+    Tensor out = make_empty_result(shape, "linear", parents);
     float* y = out.data();
     if (bias.defined())  // start every row from b, then add x·Wᵀ (gemm with beta = 1)
         for (int r = 0; r < rows; ++r) std::copy(bias.data(), bias.data() + out_features, y + size_t(r) * out_features);

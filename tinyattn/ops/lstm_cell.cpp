@@ -69,8 +69,8 @@ LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Ten
     auto saved = std::make_shared<Saved>();
     saved->act.resize(B * 4 * H);
     saved->tanh_c.resize(B * H);
-    Tensor c_new = make_result(c.shape(), "lstm_cell_c", {gates_x, gates_h, c});
-    Tensor h_new = make_result(c.shape(), "lstm_cell_h", {c_new, gates_x, gates_h});
+    Tensor c_new = make_empty_result(c.shape(), "lstm_cell_c", {gates_x, gates_h, c});
+    Tensor h_new = make_empty_result(c.shape(), "lstm_cell_h", {c_new, gates_x, gates_h});
     for (size_t b = 0; b < B; ++b) {
         const float* gx = gates_x.data() + b * 4 * H;
         const float* gh = gates_h.data() + b * 4 * H;

@@ -35,7 +35,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
         return reshape(matmul(reshape(a, {batch_a * M, K}), b), {batch_a, M, N});
     }
     const Shape shape = (ra == 2 && rb == 2) ? Shape{M, N} : Shape{batch, M, N};
-    Tensor out = make_result(shape, "matmul", {a, b});
+    Tensor out = make_empty_result(shape, "matmul", {a, b});
     const size_t sa = batch_a == 1 ? 0 : size_t(M) * K, sb = batch_b == 1 ? 0 : size_t(K) * N;
     const size_t sc = size_t(M) * N;
     for (int i = 0; i < batch; ++i)

@@ -45,7 +45,7 @@ void for_each_row(const StridedView& v, RowFn row) {
 
 // out[i] = a[source(i)] through the view:  dL/da[source(i)] += dL/dout[i]
 Tensor gather(const char* name, const Tensor& a, StridedView view) {
-    Tensor out = make_result(view.shape, name, {a});
+    Tensor out = make_empty_result(view.shape, name, {a});
     const float* x = a.data();
     float* y = out.data();
     for_each_row(view, [x, y](size_t o, size_t i, size_t n, size_t step) {
@@ -93,7 +93,7 @@ Tensor reshape(const Tensor& a, const Shape& shape) {
     if (shape_numel(target) != a.numel() || (infer >= 0 && known == 0))
         throw std::invalid_argument("reshape: cannot view shape " + shape_str(a.shape()) + " (" +
                                     std::to_string(a.numel()) + " elements) as " + shape_str(shape));
-    Tensor out = make_result(target, "reshape", {a});
+    Tensor out = make_empty_result(target, "reshape", {a});
     std::copy(a.data(), a.data() + a.numel(), out.data());
     if (out.requires_grad())
         set_backward(out, [a](const Node& node) {
@@ -204,7 +204,7 @@ Tensor concat(const std::vector<Tensor>& tensors, int dim) {
     size_t outer = 1, inner = 1;
     for (int k = 0; k < d; ++k) outer *= size_t(shape[size_t(k)]);
     for (size_t k = size_t(d) + 1; k < shape.size(); ++k) inner *= size_t(shape[k]);
-    Tensor out = make_result(shape, "concat", tensors);
+    Tensor out = make_empty_result(shape, "concat", tensors);
     const size_t row = size_t(shape[size_t(d)]) * inner;  // one outer slice of the output
     size_t offset = 0;                                     // where this input starts inside a row
     for (const Tensor& t : tensors) {

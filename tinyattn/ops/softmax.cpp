@@ -57,7 +57,7 @@ void softmax_rows(const Rows& r, const float* x, float* y, bool log) {
 Tensor softmax(const Tensor& a, int dim) {
     check_defined("softmax", a);
     const Rows r = rows_along("softmax", a, dim);
-    Tensor out = make_result(a.shape(), "softmax", {a});
+    Tensor out = make_empty_result(a.shape(), "softmax", {a});
     softmax_rows(r, a.data(), out.data(), false);
     if (out.requires_grad())
         set_backward(out, [a, r](const Node& node) {
@@ -82,7 +82,7 @@ Tensor softmax(const Tensor& a, int dim) {
 Tensor log_softmax(const Tensor& a, int dim) {
     check_defined("log_softmax", a);
     const Rows r = rows_along("log_softmax", a, dim);
-    Tensor out = make_result(a.shape(), "log_softmax", {a});
+    Tensor out = make_empty_result(a.shape(), "log_softmax", {a});
     softmax_rows(r, a.data(), out.data(), true);
     if (out.requires_grad())
         set_backward(out, [a, r](const Node& node) {

@@ -65,10 +65,13 @@ void Adam::step() {
         float* m = exp_avg_[i].data();
         float* v = exp_avg_sq_[i].data();
         const size_t n = p.numel();  // read once: a call in the loop condition stops vectorisation
+        // Both kinds of weight decay as multipliers, so the loop has no branch and vectorises:
+        // AdamW shrinks θ by `decay` (Adam: × 1), Adam adds l2·θ to g (AdamW and λ = 0: + 0·θ).
+        const float decay_theta = decoupled_ ? decay : 1.0f;
+        const float l2 = decoupled_ ? 0.0f : wd;
         for (size_t j = 0; j < n; ++j) {
-            float g = grad[j];
-            if (decoupled_) theta[j] = theta[j] * decay;                    // θ ← θ − lr·λ·θ
-            else if (weight_decay != 0.0) g = g + wd * theta[j];            // g ← g + λθ
+            const float g = grad[j] + l2 * theta[j];                        // g ← g + λθ (Adam)
+            theta[j] = theta[j] * decay_theta;                              // θ ← θ − lr·λ·θ (AdamW)
             m[j] = m[j] * b1 + one_minus_b1 * g;                            // m ← β₁m + (1 − β₁)g
             v[j] = v[j] * b2 + one_minus_b2 * (g * g);                      // v ← β₂v + (1 − β₂)g²
             const float denom = std::sqrt(v[j]) / bias_correction2_sqrt + e; // √v / √(1 − β₂ᵗ) + ε
