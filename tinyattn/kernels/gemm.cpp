@@ -69,7 +69,7 @@ namespace {
 
 constexpr int MR = 6, NR = 16;                    // the register tile (point 2)
 constexpr int KC = 256, MC = 144, NC = 3072;      // the cache blocks (point 4); MC % MR == NC % NR == 0
-constexpr long kParallelWork = 1L << 18;          // multiply-adds below which one thread is faster
+constexpr long kParallelWork = 1L << 16;          // multiply-adds below which one thread is faster
 
 // op(A)[i, k] and op(B)[k, j] read from the stored matrices.
 inline float at_a(bool t, const float* A, int lda, int i, int k) {
@@ -217,23 +217,49 @@ void micro_kernel(int kc, const float* a, const float* b, float* C, int ldc, int
 #endif
 
 // ---- thin products (point 6) ----------------------------------------------------------------
+// c = alpha·acc + beta·c (beta = 0 overwrites).
+inline void finish(float& c, float acc, float alpha, float beta) { c = alpha * acc + (beta == 0.0f ? 0.0f : beta * c); }
+
 void gemm_thin(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
                const float* B, int ldb, float beta, float* C, int ldc) {
     for (int i = 0; i < M; ++i) {
         float* c = C + std::size_t(i) * ldc;
-        if (trans_b) {
-            // C[i, j] = dot(op(A) row i, B row j): both contiguous in k when A is not transposed
+        if (trans_b && !trans_a) {
+            // C[i, j] = dot(A row i, B row j), both contiguous in k. Four dot products at a
+            // time: one running sum alone waits for each add to finish (4 cycles) before the
+            // next can start; four independent sums keep the FMA units busy, and a[k] is
+            // loaded once for all four.
+            const float* a = A + std::size_t(i) * lda;
+            int j = 0;
+            for (; j + 4 <= N; j += 4) {
+                const float* b0 = B + std::size_t(j) * ldb;
+                const float *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+                float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+#pragma omp simd reduction(+ : s0, s1, s2, s3)
+                for (int k = 0; k < K; ++k) {
+                    s0 += a[k] * b0[k];
+                    s1 += a[k] * b1[k];
+                    s2 += a[k] * b2[k];
+                    s3 += a[k] * b3[k];
+                }
+                finish(c[j], s0, alpha, beta);
+                finish(c[j + 1], s1, alpha, beta);
+                finish(c[j + 2], s2, alpha, beta);
+                finish(c[j + 3], s3, alpha, beta);
+            }
+            for (; j < N; ++j) {  // the last N mod 4 columns, one at a time
+                const float* b = B + std::size_t(j) * ldb;
+                float acc = 0.0f;
+#pragma omp simd reduction(+ : acc)
+                for (int k = 0; k < K; ++k) acc += a[k] * b[k];
+                finish(c[j], acc, alpha, beta);
+            }
+        } else if (trans_b) {  // C[i, j] = dot(op(A) row i, B row j), op(A) row i strided
             for (int j = 0; j < N; ++j) {
                 const float* b = B + std::size_t(j) * ldb;
                 float acc = 0.0f;
-                if (!trans_a) {
-                    const float* a = A + std::size_t(i) * lda;
-#pragma omp simd reduction(+ : acc)
-                    for (int k = 0; k < K; ++k) acc += a[k] * b[k];
-                } else {
-                    for (int k = 0; k < K; ++k) acc += A[std::size_t(k) * lda + i] * b[k];
-                }
-                c[j] = alpha * acc + (beta == 0.0f ? 0.0f : beta * c[j]);
+                for (int k = 0; k < K; ++k) acc += A[std::size_t(k) * lda + i] * b[k];
+                finish(c[j], acc, alpha, beta);
             }
         } else {
             // C[i, :] += alpha·op(A)[i, k] · B[k, :] — the contiguous inner loop

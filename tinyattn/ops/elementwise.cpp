@@ -193,10 +193,31 @@ Tensor sigmoid(const Tensor& a) {
     // kernels::sigmoid_array clamps its exp to the float range, so it never overflows
     return unary_array_op("sigmoid", a, kernels::sigmoid_array, [](float y) { return y * (1.0f - y); });
 }
-// y = max(0, x):  dy/dx = 1 if x > 0 else 0
+// y = max(0, x):  dy/dx = 1 if x > 0 else 0, so dL/dx = dL/dy where x > 0, else 0.
+// Not written with unary_op: its g · df(x) would be g · (x > 0 ? 1 : 0), which GCC turns into a
+// branch per element and then cannot vectorise; a select between g and 0 it vectorises
+// (relu's backward was 6 % of a Transformer step before).
 Tensor relu(const Tensor& a) {
-    return unary_op("relu", a, [](float x) { return x > 0.0f ? x : 0.0f; },
-                    [](float x, float) { return x > 0.0f ? 1.0f : 0.0f; });
+    check_defined("relu", a);
+    Tensor out = make_empty_result(a.shape(), "relu", {a});
+    const float* x = a.data();
+    float* y = out.data();
+    const size_t n = out.numel();
+#pragma omp simd
+    for (size_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    if (out.requires_grad())
+        set_backward(out, [a](const Node& node) {
+            const float* x = a.data();
+            const float* g = node.grad.data();
+            float* gx = a.grad_data();
+            const size_t n = node.grad.size();
+#pragma omp simd
+            for (size_t i = 0; i < n; ++i) {
+                const float gi = g[i];
+                gx[i] += x[i] > 0.0f ? gi : 0.0f;  // dL/dx = dL/dy · 1[x > 0]
+            }
+        });
+    return out;
 }
 
 // Operators, so formulas read like math: h = tanh(x * w + b)
