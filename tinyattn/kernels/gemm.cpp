@@ -69,7 +69,6 @@ namespace {
 
 constexpr int MR = 6, NR = 16;                    // the register tile (point 2)
 constexpr int KC = 256, MC = 144, NC = 3072;      // the cache blocks (point 4); MC % MR == NC % NR == 0
-constexpr long kParallelWork = 1L << 16;          // multiply-adds below which one thread is faster
 
 // op(A)[i, k] and op(B)[k, j] read from the stored matrices.
 inline float at_a(bool t, const float* A, int lda, int i, int k) {

@@ -13,6 +13,19 @@ namespace {
 std::string pair_str(const Tensor& a, const Tensor& b) {
     return shape_str(a.shape()) + " x " + shape_str(b.shape());
 }
+
+// product(i) for every i in the batch. Attention's per-head products are tiny (12×32 · 32×12
+// in W4) and there are B·H of them: too small to split one product among threads, so the
+// threads share out whole products instead (each one is then computed exactly as on one thread).
+template <class Product>
+void for_each_product(int batch, long work, Product product) {
+    if (batch > 1 && work >= kParallelWork) {
+#pragma omp parallel for schedule(static)
+        for (int i = 0; i < batch; ++i) product(i);
+    } else {  // not "parallel if (false)": even a one-thread team costs the pool's threads a wake-up
+        for (int i = 0; i < batch; ++i) product(i);
+    }
+}
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
@@ -38,21 +51,30 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     Tensor out = make_empty_result(shape, "matmul", {a, b});
     const size_t sa = batch_a == 1 ? 0 : size_t(M) * K, sb = batch_b == 1 ? 0 : size_t(K) * N;
     const size_t sc = size_t(M) * N;
-    for (int i = 0; i < batch; ++i)
-        gemm(false, false, M, N, K, 1.0f, a.data() + i * sa, K, b.data() + i * sb, N, 0.0f,
-             out.data() + i * sc, N);
+    const long work = long(batch) * M * N * K;  // multiply-adds of the whole batch
+    const float *A = a.data(), *B = b.data();
+    float* C = out.data();
+    for_each_product(batch, work, [=](int i) {
+        gemm(false, false, M, N, K, 1.0f, A + i * sa, K, B + i * sb, N, 0.0f, C + i * sc, N);
+    });
     if (out.requires_grad())
-        set_backward(out, [a, b, batch, M, N, K, sa, sb, sc](const Node& node) {
-            const float* g = node.grad.data();
-            for (int i = 0; i < batch; ++i) {
-                // dL/dA = G · Bᵀ   (accumulate: beta = 1; a shared batch-1 operand sums over the batch)
-                if (a.requires_grad())
-                    gemm(false, true, M, K, N, 1.0f, g + i * sc, N, b.data() + i * sb, N, 1.0f,
-                         a.grad_data() + i * sa, K);
-                // dL/dB = Aᵀ · G
-                if (b.requires_grad())
-                    gemm(true, false, K, N, M, 1.0f, a.data() + i * sa, K, g + i * sc, N, 1.0f,
-                         b.grad_data() + i * sb, N);
+        set_backward(out, [a, b, batch, M, N, K, sa, sb, sc, work](const Node& node) {
+            const float* G = node.grad.data();
+            const float *A = a.data(), *B = b.data();
+            // dL/dA = G · Bᵀ   (accumulate: beta = 1; a shared batch-1 operand sums over the batch,
+            // in order, on one thread — two threads adding into one buffer would race)
+            if (a.requires_grad()) {
+                float* dA = a.grad_data();
+                for_each_product(batch, sa == 0 ? 0 : work, [=](int i) {
+                    gemm(false, true, M, K, N, 1.0f, G + i * sc, N, B + i * sb, N, 1.0f, dA + i * sa, K);
+                });
+            }
+            // dL/dB = Aᵀ · G
+            if (b.requires_grad()) {
+                float* dB = b.grad_data();
+                for_each_product(batch, sb == 0 ? 0 : work, [=](int i) {
+                    gemm(true, false, K, N, M, 1.0f, A + i * sa, K, G + i * sc, N, 1.0f, dB + i * sb, N);
+                });
             }
         });
     return out;
