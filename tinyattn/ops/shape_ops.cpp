@@ -161,7 +161,13 @@ Tensor select(const Tensor& a, int dim, int index) {
     if (index < -n || index >= n)
         throw std::out_of_range("select: index " + std::to_string(index) + " out of range for dim " +
                                 std::to_string(dim) + " of shape " + shape_str(a.shape()));
-    return squeeze(narrow(a, d, index < 0 ? index + n : index, 1), d);
+    // One gather through a's strides with dim d dropped (not narrow then squeeze: that copied
+    // twice, and an LSTM selects every time step of its input this way).
+    StridedView view{a.shape(), strides_of(a.shape()), 0};
+    view.offset = size_t(index < 0 ? index + n : index) * view.stride[size_t(d)];
+    view.shape.erase(view.shape.begin() + d);
+    view.stride.erase(view.stride.begin() + d);
+    return gather("select", a, std::move(view));
 }
 
 Tensor unsqueeze(const Tensor& a, int dim) {
