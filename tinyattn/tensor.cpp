@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/parallel.hpp"
 
 namespace tinyattn {
 
@@ -121,8 +122,13 @@ Tensor Tensor::grad() const {
 
 float* Tensor::grad_data() const {
     check_defined("grad_data", *this);
-    if (node_->grad.size() != node_->data.size()) node_->grad.assign(node_->data.size(), 0.0f);
-    return node_->grad.data();
+    FloatBuffer& grad = node_->grad;
+    if (grad.size() != node_->data.size()) {  // first use: zeros (by all threads, for a big buffer)
+        grad.resize(node_->data.size());
+        float* g = grad.data();
+        parallel_for(grad.size(), 1, [g](size_t begin, size_t end) { std::fill(g + begin, g + end, 0.0f); });
+    }
+    return grad.data();
 }
 
 void Tensor::zero_grad() {

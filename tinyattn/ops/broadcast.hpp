@@ -5,8 +5,10 @@
 // Forward reads the stretched input many times; backward must therefore *sum* the output
 // gradient over every position that read the same input element.
 #pragma once
+#include <algorithm>
 #include <vector>
 
+#include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/tensor.hpp"
 
 namespace tinyattn {
@@ -53,18 +55,26 @@ struct BinaryLayout {
         b_full = shape_numel(b) == n;
         period = a_full ? shape_numel(b) : shape_numel(a);
     }
-    // body(out index, a index, b index) for every output element.
+    // body(out index, a index, b index) for the output elements [begin, end).
     template <class Body>
-    void for_each(size_t n, Body body) const {
+    void for_each_range(size_t begin, size_t end, Body body) const {
         if (!simple) {
-            for (size_t i = 0; i < n; ++i) body(i, ia(i), ib(i));
+            for (size_t i = begin; i < end; ++i) body(i, ia(i), ib(i));
             return;
         }
         if (period == 0) return;
-        for (size_t r = 0; r < n; r += period) {
-            const size_t ra = a_full ? r : 0, rb = b_full ? r : 0;  // where this row starts in a and b
-            for (size_t j = 0; j < period; ++j) body(r + j, ra + j, rb + j);
+        for (size_t r = begin / period * period; r < end; r += period) {  // r: where a row starts
+            const size_t ra = a_full ? r : 0, rb = b_full ? r : 0;      // ... in a and in b
+            const size_t j0 = std::max(begin, r) - r, j1 = std::min(end, r + period) - r;
+            for (size_t j = j0; j < j1; ++j) body(r + j, ra + j, rb + j);
         }
+    }
+    // body(out index, a index, b index) for every output element. `parallel`: the threads
+    // share the elements — only when body writes a different place for every element.
+    template <class Body>
+    void for_each(size_t n, Body body, bool parallel = false) const {
+        if (!parallel) return for_each_range(0, n, body);
+        parallel_for(n, 1, [&](size_t begin, size_t end) { for_each_range(begin, end, body); });
     }
 };
 

@@ -8,6 +8,7 @@
 
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/kernels/activations.hpp"
+#include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
 #include "tinyattn/ops/broadcast.hpp"
 
@@ -64,21 +65,24 @@ static Tensor binary_op(const char* name, const Tensor& a, const Tensor& b, F f,
     const float* x = a.data();
     const float* y = b.data();
     float* z = out.data();
-    layout->for_each(out.numel(), [=](size_t i, size_t ia, size_t ib) { z[i] = f(x[ia], y[ib]); });
+    layout->for_each(out.numel(), [=](size_t i, size_t ia, size_t ib) { z[i] = f(x[ia], y[ib]); }, true);
     if (out.requires_grad())
         set_backward(out, [a, b, layout, df_dx, df_dy](const Node& node) {
             const float* x = a.data();
             const float* y = b.data();
             const float* g = node.grad.data();
+            // A stretched operand (a bias) sums over rows: its loop stays on one thread.
             if (a.requires_grad()) {
                 float* gx = a.grad_data();
-                layout->for_each(node.grad.size(),
-                                 [=](size_t i, size_t ia, size_t ib) { gx[ia] += g[i] * df_dx(x[ia], y[ib]); });
+                layout->for_each(
+                    node.grad.size(), [=](size_t i, size_t ia, size_t ib) { gx[ia] += g[i] * df_dx(x[ia], y[ib]); },
+                    a.numel() == node.grad.size());
             }
             if (b.requires_grad()) {
                 float* gy = b.grad_data();
-                layout->for_each(node.grad.size(),
-                                 [=](size_t i, size_t ia, size_t ib) { gy[ib] += g[i] * df_dy(x[ia], y[ib]); });
+                layout->for_each(
+                    node.grad.size(), [=](size_t i, size_t ia, size_t ib) { gy[ib] += g[i] * df_dy(x[ia], y[ib]); },
+                    b.numel() == node.grad.size());
             }
         });
     return out;
@@ -91,18 +95,20 @@ static Tensor unary_op(const char* name, const Tensor& a, F f, Df df) {
     Tensor out = make_empty_result(a.shape(), name, {a});
     const float* x = a.data();
     float* y = out.data();
-    const size_t n = out.numel();
+    parallel_for(out.numel(), 1, [=](size_t begin, size_t end) {
 #pragma omp simd  // y is a fresh buffer: no overlap with x, so 8 elements at a time is safe
-    for (size_t i = 0; i < n; ++i) y[i] = f(x[i]);
+        for (size_t i = begin; i < end; ++i) y[i] = f(x[i]);
+    });
     if (out.requires_grad())
         set_backward(out, [a, df](const Node& node) {
             const float* x = a.data();
             const float* y = node.data.data();
             const float* g = node.grad.data();
             float* gx = a.grad_data();
-            const size_t n = node.grad.size();
+            parallel_for(node.grad.size(), 1, [=](size_t begin, size_t end) {
 #pragma omp simd
-            for (size_t i = 0; i < n; ++i) gx[i] += g[i] * df(x[i], y[i]);
+                for (size_t i = begin; i < end; ++i) gx[i] += g[i] * df(x[i], y[i]);
+            });
         });
     return out;
 }
@@ -112,15 +118,18 @@ template <class Df>
 static Tensor unary_array_op(const char* name, const Tensor& a, void (*f)(const float*, float*, size_t), Df df) {
     check_defined(name, a);
     Tensor out = make_empty_result(a.shape(), name, {a});
-    f(a.data(), out.data(), out.numel());
+    const float* x = a.data();
+    float* y = out.data();
+    parallel_for(out.numel(), 1, [=](size_t begin, size_t end) { f(x + begin, y + begin, end - begin); });
     if (out.requires_grad())
         set_backward(out, [a, df](const Node& node) {
             const float* y = node.data.data();
             const float* g = node.grad.data();
             float* gx = a.grad_data();
-            const size_t n = node.grad.size();
+            parallel_for(node.grad.size(), 1, [=](size_t begin, size_t end) {
 #pragma omp simd
-            for (size_t i = 0; i < n; ++i) gx[i] += g[i] * df(y[i]);
+                for (size_t i = begin; i < end; ++i) gx[i] += g[i] * df(y[i]);
+            });
         });
     return out;
 }
@@ -202,20 +211,22 @@ Tensor relu(const Tensor& a) {
     Tensor out = make_empty_result(a.shape(), "relu", {a});
     const float* x = a.data();
     float* y = out.data();
-    const size_t n = out.numel();
+    parallel_for(out.numel(), 1, [=](size_t begin, size_t end) {
 #pragma omp simd
-    for (size_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+        for (size_t i = begin; i < end; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    });
     if (out.requires_grad())
         set_backward(out, [a](const Node& node) {
             const float* x = a.data();
             const float* g = node.grad.data();
             float* gx = a.grad_data();
-            const size_t n = node.grad.size();
+            parallel_for(node.grad.size(), 1, [=](size_t begin, size_t end) {
 #pragma omp simd
-            for (size_t i = 0; i < n; ++i) {
-                const float gi = g[i];
-                gx[i] += x[i] > 0.0f ? gi : 0.0f;  // dL/dx = dL/dy · 1[x > 0]
-            }
+                for (size_t i = begin; i < end; ++i) {
+                    const float gi = g[i];
+                    gx[i] += x[i] > 0.0f ? gi : 0.0f;  // dL/dx = dL/dy · 1[x > 0]
+                }
+            });
         });
     return out;
 }

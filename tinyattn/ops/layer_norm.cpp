@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
 
 namespace tinyattn {
@@ -26,23 +27,26 @@ Tensor layer_norm(const Tensor& a, const Tensor& weight, const Tensor& bias, flo
     const std::vector<float> w = weight.defined() ? weight.to_vector() : std::vector<float>(D, 1.0f);
     const std::vector<float> b = bias.defined() ? bias.to_vector() : std::vector<float>(D, 0.0f);
     float* y = out.data();
-    for (size_t r = 0; r < rows; ++r) {
-        const float* x = a.data() + r * D;
-        double mu = 0.0, var = 0.0;
-        for (size_t j = 0; j < D; ++j) mu += x[j];
-        mu /= double(D);
-        for (size_t j = 0; j < D; ++j) var += (x[j] - mu) * (x[j] - mu);
-        var /= double(D);  // the biased variance, as PyTorch's LayerNorm uses
-        const float rs = rstd[r] = float(1.0 / std::sqrt(var + double(eps)));
-        float* h = xhat.data() + r * D;
+    const float* input = a.data();
+    parallel_for(rows, D, [&](size_t first, size_t last) {  // rows are independent: threads share them
+        for (size_t r = first; r < last; ++r) {
+            const float* x = input + r * D;
+            double mu = 0.0, var = 0.0;
+            for (size_t j = 0; j < D; ++j) mu += x[j];
+            mu /= double(D);
+            for (size_t j = 0; j < D; ++j) var += (x[j] - mu) * (x[j] - mu);
+            var /= double(D);  // the biased variance, as PyTorch's LayerNorm uses
+            const float rs = rstd[r] = float(1.0 / std::sqrt(var + double(eps)));
+            float* h = xhat.data() + r * D;
 #pragma omp simd
-        for (size_t j = 0; j < D; ++j) {
-            h[j] = float(x[j] - mu) * rs;  // x - μ in double: inputs with a large offset keep their digits
-            y[r * D + j] = h[j] * w[j] + b[j];
+            for (size_t j = 0; j < D; ++j) {
+                h[j] = float(x[j] - mu) * rs;  // x - μ in double: inputs with a large offset keep their digits
+                y[r * D + j] = h[j] * w[j] + b[j];
+            }
         }
-    }
-    if (out.requires_grad())
-        set_backward(out, [a, weight, bias, w, xhat, rstd, D, rows](const Node& node) {
+    });
+    if (out.requires_grad())  // (moved into the rule, not copied: x̂ is as big as the input)
+        set_backward(out, [a, weight, bias, w, xhat = std::move(xhat), rstd = std::move(rstd), D, rows](const Node& node) {
             const float* g = node.grad.data();
             // dL/dweight = Σ_rows dL/dy · x̂      dL/dbias = Σ_rows dL/dy
             if (weight.defined() && weight.requires_grad()) {
@@ -59,18 +63,20 @@ Tensor layer_norm(const Tensor& a, const Tensor& weight, const Tensor& bias, flo
             // With ĝ = dL/dx̂ = dL/dy · weight:
             //   dL/dx = (1/σ) · (ĝ - mean(ĝ) - x̂ · mean(ĝ · x̂))
             float* ga = a.grad_data();
-            std::vector<float> gh(D);
-            for (size_t r = 0; r < rows; ++r) {
-                double mean_g = 0.0, mean_gx = 0.0;
-                for (size_t j = 0; j < D; ++j) {
-                    gh[j] = g[r * D + j] * w[j];
-                    mean_g += gh[j];
-                    mean_gx += double(gh[j]) * xhat[r * D + j];
-                }
-                const float mg = float(mean_g / double(D)), mgx = float(mean_gx / double(D)), rs = rstd[r];
+            parallel_for(rows, D, [&](size_t first, size_t last) {
+                std::vector<float> gh(D);
+                for (size_t r = first; r < last; ++r) {
+                    double mean_g = 0.0, mean_gx = 0.0;
+                    for (size_t j = 0; j < D; ++j) {
+                        gh[j] = g[r * D + j] * w[j];
+                        mean_g += gh[j];
+                        mean_gx += double(gh[j]) * xhat[r * D + j];
+                    }
+                    const float mg = float(mean_g / double(D)), mgx = float(mean_gx / double(D)), rs = rstd[r];
 #pragma omp simd
-                for (size_t j = 0; j < D; ++j) ga[r * D + j] += rs * (gh[j] - mg - xhat[r * D + j] * mgx);
-            }
+                    for (size_t j = 0; j < D; ++j) ga[r * D + j] += rs * (gh[j] - mg - xhat[r * D + j] * mgx);
+                }
+            });
         });
     return out;
 }

@@ -11,6 +11,7 @@
 #include <numeric>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
 
 namespace tinyattn {
@@ -94,11 +95,17 @@ Tensor reshape(const Tensor& a, const Shape& shape) {
         throw std::invalid_argument("reshape: cannot view shape " + shape_str(a.shape()) + " (" +
                                     std::to_string(a.numel()) + " elements) as " + shape_str(shape));
     Tensor out = make_empty_result(target, "reshape", {a});
-    std::copy(a.data(), a.data() + a.numel(), out.data());
+    const float* x = a.data();
+    float* y = out.data();
+    parallel_for(a.numel(), 1, [=](size_t begin, size_t end) { std::copy(x + begin, x + end, y + begin); });
     if (out.requires_grad())
-        set_backward(out, [a](const Node& node) {
+        set_backward(out, [a](const Node& node) {  // dL/da = dL/dout, element for element
             float* ga = a.grad_data();
-            for (size_t i = 0; i < node.grad.size(); ++i) ga[i] += node.grad[i];
+            const float* g = node.grad.data();
+            parallel_for(node.grad.size(), 1, [=](size_t begin, size_t end) {
+#pragma omp simd
+                for (size_t i = begin; i < end; ++i) ga[i] += g[i];
+            });
         });
     return out;
 }

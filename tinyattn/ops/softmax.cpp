@@ -8,6 +8,7 @@
 
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/kernels/activations.hpp"
+#include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
 
 namespace tinyattn {
@@ -26,13 +27,14 @@ Rows rows_along(const char* op, const Tensor& a, int dim) {
     return r;
 }
 
-// Writes softmax (log = false) or log_softmax (log = true) of each row of x into y.
+// Writes softmax (log = false) or log_softmax (log = true) of each row of the outer slices
+// [first, last) of x into y.
 // The exponentials are kernels::exp_shifted (Cephes, a few ulp, vectorisable; exactly 0 for a
 // masked -inf), computed once per entry; std::exp in double was 4 % of a W1 step.
-void softmax_rows(const Rows& r, const float* x, float* y, bool log) {
+void softmax_slices(const Rows& r, size_t first, size_t last, const float* x, float* y, bool log) {
     const float neg_inf = -std::numeric_limits<float>::infinity();
     std::vector<float> e(r.n);  // one row's exp(x - m)
-    for (size_t o = 0; o < r.outer; ++o)
+    for (size_t o = first; o < last; ++o)
         for (size_t i = 0; i < r.inner; ++i) {
             const size_t base = o * r.n * r.inner + i;
             float m = neg_inf;
@@ -51,6 +53,13 @@ void softmax_rows(const Rows& r, const float* x, float* y, bool log) {
                 y[base + k * r.inner] = log ? (x[base + k * r.inner] - m) - log_total : e[k] * inv_total;
         }
 }
+
+// The outer slices are independent: the threads share them when there is enough work.
+void softmax_rows(const Rows& r, const float* x, float* y, bool log) {
+    parallel_for(r.outer, r.n * r.inner, [&](size_t first, size_t last) {
+        softmax_slices(r, first, last, x, y, log);
+    });
+}
 }  // namespace
 
 // y = softmax(x):  dL/dxₖ = yₖ · (dL/dyₖ - Σⱼ dL/dyⱼ · yⱼ)
@@ -64,16 +73,18 @@ Tensor softmax(const Tensor& a, int dim) {
             float* ga = a.grad_data();
             const float* y = node.data.data();
             const float* g = node.grad.data();
-            for (size_t o = 0; o < r.outer; ++o)
-                for (size_t i = 0; i < r.inner; ++i) {
-                    const size_t base = o * r.n * r.inner + i;
-                    double dot = 0.0;
-                    for (size_t k = 0; k < r.n; ++k) dot += double(g[base + k * r.inner]) * y[base + k * r.inner];
-                    for (size_t k = 0; k < r.n; ++k) {
-                        const size_t at = base + k * r.inner;
-                        ga[at] += y[at] * (g[at] - float(dot));
+            parallel_for(r.outer, r.n * r.inner, [&](size_t first, size_t last) {  // slices are independent
+                for (size_t o = first; o < last; ++o)
+                    for (size_t i = 0; i < r.inner; ++i) {
+                        const size_t base = o * r.n * r.inner + i;
+                        double dot = 0.0;
+                        for (size_t k = 0; k < r.n; ++k) dot += double(g[base + k * r.inner]) * y[base + k * r.inner];
+                        for (size_t k = 0; k < r.n; ++k) {
+                            const size_t at = base + k * r.inner;
+                            ga[at] += y[at] * (g[at] - float(dot));
+                        }
                     }
-                }
+            });
         });
     return out;
 }
@@ -89,17 +100,19 @@ Tensor log_softmax(const Tensor& a, int dim) {
             float* ga = a.grad_data();
             const float* y = node.data.data();
             const float* g = node.grad.data();
-            for (size_t o = 0; o < r.outer; ++o)
-                for (size_t i = 0; i < r.inner; ++i) {
-                    const size_t base = o * r.n * r.inner + i;
-                    double total = 0.0;
-                    for (size_t k = 0; k < r.n; ++k) total += g[base + k * r.inner];
-                    for (size_t k = 0; k < r.n; ++k) {
-                        const size_t at = base + k * r.inner;
-                        if (std::isinf(y[at])) continue;  // masked entry: probability 0, no gradient
-                        ga[at] += g[at] - std::exp(y[at]) * float(total);
+            parallel_for(r.outer, r.n * r.inner, [&](size_t first, size_t last) {  // slices are independent
+                for (size_t o = first; o < last; ++o)
+                    for (size_t i = 0; i < r.inner; ++i) {
+                        const size_t base = o * r.n * r.inner + i;
+                        double total = 0.0;
+                        for (size_t k = 0; k < r.n; ++k) total += g[base + k * r.inner];
+                        for (size_t k = 0; k < r.n; ++k) {
+                            const size_t at = base + k * r.inner;
+                            if (std::isinf(y[at])) continue;  // masked entry: probability 0, no gradient
+                            ga[at] += g[at] - std::exp(y[at]) * float(total);
+                        }
                     }
-                }
+            });
         });
     return out;
 }

@@ -16,6 +16,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "tinyattn/kernels/parallel.hpp"
+
 namespace tinyattn::optim {
 
 Adam::Adam(std::vector<Tensor> params, double lr, double beta1, double beta2, double eps, double weight_decay)
@@ -69,14 +71,16 @@ void Adam::step() {
         // AdamW shrinks θ by `decay` (Adam: × 1), Adam adds l2·θ to g (AdamW and λ = 0: + 0·θ).
         const float decay_theta = decoupled_ ? decay : 1.0f;
         const float l2 = decoupled_ ? 0.0f : wd;
-        for (size_t j = 0; j < n; ++j) {
-            const float g = grad[j] + l2 * theta[j];                        // g ← g + λθ (Adam)
-            theta[j] = theta[j] * decay_theta;                              // θ ← θ − lr·λ·θ (AdamW)
-            m[j] = m[j] * b1 + one_minus_b1 * g;                            // m ← β₁m + (1 − β₁)g
-            v[j] = v[j] * b2 + one_minus_b2 * (g * g);                      // v ← β₂v + (1 − β₂)g²
-            const float denom = std::sqrt(v[j]) / bias_correction2_sqrt + e; // √v / √(1 − β₂ᵗ) + ε
-            theta[j] = theta[j] - step_size * (m[j] / denom);               // θ ← θ − step_size·m/denom
-        }
+        parallel_for(n, 1, [=](size_t begin, size_t end) {  // every element on its own: threads share them
+            for (size_t j = begin; j < end; ++j) {
+                const float g = grad[j] + l2 * theta[j];                        // g ← g + λθ (Adam)
+                theta[j] = theta[j] * decay_theta;                              // θ ← θ − lr·λ·θ (AdamW)
+                m[j] = m[j] * b1 + one_minus_b1 * g;                            // m ← β₁m + (1 − β₁)g
+                v[j] = v[j] * b2 + one_minus_b2 * (g * g);                      // v ← β₂v + (1 − β₂)g²
+                const float denom = std::sqrt(v[j]) / bias_correction2_sqrt + e; // √v / √(1 − β₂ᵗ) + ε
+                theta[j] = theta[j] - step_size * (m[j] / denom);               // θ ← θ − step_size·m/denom
+            }
+        });
     }
 }
 
