@@ -44,12 +44,28 @@ void for_each_row(const StridedView& v, RowFn row) {
     }
 }
 
+// for_each_row with the threads sharing the first dim, for big views. A view never reads one
+// element of `a` twice (permute reorders, narrow and select cut), so the scatter-add of the
+// backward pass writes a different place for every element too, and may be shared the same way.
+template <class RowFn>
+void for_each_row_shared(const StridedView& v, RowFn row) {
+    if (v.shape.size() < 2) return for_each_row(v, row);
+    const size_t per_index = shape_numel(v.shape) / std::max<size_t>(size_t(v.shape[0]), 1);
+    parallel_for(size_t(v.shape[0]), per_index, [&](size_t first, size_t last) {
+        StridedView part = v;  // indices [first, last) of dim 0
+        part.shape[0] = int(last - first);
+        part.offset = v.offset + first * v.stride[0];
+        const size_t out_start = first * per_index;
+        for_each_row(part, [&](size_t o, size_t i, size_t n, size_t step) { row(out_start + o, i, n, step); });
+    });
+}
+
 // out[i] = a[source(i)] through the view:  dL/da[source(i)] += dL/dout[i]
 Tensor gather(const char* name, const Tensor& a, StridedView view) {
     Tensor out = make_empty_result(view.shape, name, {a});
     const float* x = a.data();
     float* y = out.data();
-    for_each_row(view, [x, y](size_t o, size_t i, size_t n, size_t step) {
+    for_each_row_shared(view, [x, y](size_t o, size_t i, size_t n, size_t step) {
         if (step == 1) std::copy(x + i, x + i + n, y + o);  // a contiguous row: one block copy
         else for (size_t k = 0; k < n; ++k) y[o + k] = x[i + k * step];
     });
@@ -57,7 +73,7 @@ Tensor gather(const char* name, const Tensor& a, StridedView view) {
         set_backward(out, [a, view = std::move(view)](const Node& node) {
             float* ga = a.grad_data();
             const float* g = node.grad.data();
-            for_each_row(view, [ga, g](size_t o, size_t i, size_t n, size_t step) {
+            for_each_row_shared(view, [ga, g](size_t o, size_t i, size_t n, size_t step) {
                 if (step == 1)
 #pragma omp simd
                     for (size_t k = 0; k < n; ++k) ga[i + k] += g[o + k];
