@@ -8,6 +8,7 @@
 //              dL/dq[b,a] = Σ_s u,   dL/dk[b,s,a] = u,   dL/dv[a] = Σ_{b,s} dL/de[b,s]·t[b,s,a]
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/kernels/activations.hpp"
+#include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
 
 namespace tinyattn {
@@ -25,42 +26,54 @@ Tensor additive_scores(const Tensor& query, const Tensor& keys, const Tensor& v)
     const size_t B = size_t(keys.size(0)), S = size_t(keys.size(1)), A = size_t(keys.size(2));
     Tensor out = make_empty_result({int(B), int(S)}, "additive_scores", {query, keys, v});
     std::vector<float> t(B * S * A);
-    const float* w = v.data();
-    for (size_t b = 0; b < B; ++b)
-        for (size_t s = 0; s < S; ++s) {
-            const float* q = query.data() + b * A;
-            const float* k = keys.data() + (b * S + s) * A;
-            float* tt = t.data() + (b * S + s) * A;
+    const float *w = v.data(), *q_all = query.data(), *k_all = keys.data();
+    float* e_all = out.data();
+    parallel_for(B, S * A, [&](size_t first, size_t last) {  // batch rows are independent
+        for (size_t b = first; b < last; ++b)
+            for (size_t s = 0; s < S; ++s) {
+                const float* q = q_all + b * A;
+                const float* k = k_all + (b * S + s) * A;
+                float* tt = t.data() + (b * S + s) * A;
 #pragma omp simd
-            for (size_t a = 0; a < A; ++a) tt[a] = q[a] + k[a];
-            kernels::tanh_array(tt, tt, A);
-            float e = 0.0f;
+                for (size_t a = 0; a < A; ++a) tt[a] = q[a] + k[a];
+                kernels::tanh_array(tt, tt, A);
+                float e = 0.0f;
 #pragma omp simd reduction(+ : e)
-            for (size_t a = 0; a < A; ++a) e += w[a] * tt[a];
-            out.data()[b * S + s] = e;
-        }
+                for (size_t a = 0; a < A; ++a) e += w[a] * tt[a];
+                e_all[b * S + s] = e;
+            }
+    });
     if (out.requires_grad())
         set_backward(out, [query, keys, v, t = std::move(t), B, S, A](const Node& node) {
             const float* w = v.data();
             float* gq = query.requires_grad() ? query.grad_data() : nullptr;
             float* gk = keys.requires_grad() ? keys.grad_data() : nullptr;
             float* gv = v.requires_grad() ? v.grad_data() : nullptr;
-            std::vector<float> u(A);  // one (b, s) row of u, then added where it is wanted
-            for (size_t b = 0; b < B; ++b)
-                for (size_t s = 0; s < S; ++s) {
-                    const float g = node.grad[b * S + s];
-                    const float* tt = t.data() + (b * S + s) * A;
+            const float* ge = node.grad.data();
+            // dL/dq[b] and dL/dk[b, s] belong to one batch row: the threads share the rows.
+            if (gq || gk)
+                parallel_for(B, S * A, [&](size_t first, size_t last) {
+                    std::vector<float> u(A);  // one (b, s) row of u, then added where it is wanted
+                    for (size_t b = first; b < last; ++b)
+                        for (size_t s = 0; s < S; ++s) {
+                            const float g = ge[b * S + s];
+                            const float* tt = t.data() + (b * S + s) * A;
 #pragma omp simd
-                    for (size_t a = 0; a < A; ++a) u[a] = g * w[a] * (1.0f - tt[a] * tt[a]);
-                    if (gq)
+                            for (size_t a = 0; a < A; ++a) u[a] = g * w[a] * (1.0f - tt[a] * tt[a]);
+                            if (gq)
 #pragma omp simd
-                        for (size_t a = 0; a < A; ++a) gq[b * A + a] += u[a];
-                    if (gk)
+                                for (size_t a = 0; a < A; ++a) gq[b * A + a] += u[a];
+                            if (gk)
 #pragma omp simd
-                        for (size_t a = 0; a < A; ++a) gk[(b * S + s) * A + a] += u[a];
-                    if (gv)
+                                for (size_t a = 0; a < A; ++a) gk[(b * S + s) * A + a] += u[a];
+                        }
+                });
+            // dL/dv sums over every (b, s): one thread, in order.
+            if (gv)
+                for (size_t bs = 0; bs < B * S; ++bs) {
+                    const float* tt = t.data() + bs * A;
 #pragma omp simd
-                        for (size_t a = 0; a < A; ++a) gv[a] += g * tt[a];
+                    for (size_t a = 0; a < A; ++a) gv[a] += ge[bs] * tt[a];
                 }
         });
     return out;

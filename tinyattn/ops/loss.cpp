@@ -9,6 +9,7 @@
 
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/kernels/activations.hpp"
+#include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
 
 namespace tinyattn {
@@ -36,33 +37,39 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<int>& targets, int 
     // (-log p(t) from log-sum-exp is exact even when p(t) itself underflows to 0).
     auto probs = std::make_shared<std::vector<float>>(logits.numel());
     Tensor out = make_result({}, "cross_entropy", {logits});
-    double total = 0.0;
-    for (int n = 0; n < N; ++n) {
-        const float* x = logits.data() + size_t(n) * size_t(C);
-        float* p = probs->data() + size_t(n) * size_t(C);
-        float m = x[0];
-        for (int j = 1; j < C; ++j) m = std::max(m, x[j]);
-        double z = 0.0;
-        for (int j = 0; j < C; ++j) {
-            p[j] = kernels::exp_shifted(x[j] - m);
-            z += p[j];
+    std::vector<double> row_loss(size_t(N), 0.0);
+    const float* logit = logits.data();
+    parallel_for(size_t(N), size_t(C), [&](size_t first, size_t last) {  // rows are independent
+        for (size_t n = first; n < last; ++n) {
+            const float* x = logit + n * size_t(C);
+            float* p = probs->data() + n * size_t(C);
+            float m = x[0];
+            for (int j = 1; j < C; ++j) m = std::max(m, x[j]);
+#pragma omp simd  // the exps on their own: the double sum below would stop this loop vectorising
+            for (int j = 0; j < C; ++j) p[j] = kernels::exp_shifted(x[j] - m);
+            double z = 0.0;
+            for (int j = 0; j < C; ++j) z += p[j];
+            const float inv_z = float(1.0 / z);
+            for (int j = 0; j < C; ++j) p[j] *= inv_z;
+            if (targets[n] != ignore_index) row_loss[n] = double(m) + std::log(z) - double(x[targets[n]]);
         }
-        const float inv_z = float(1.0 / z);
-        for (int j = 0; j < C; ++j) p[j] *= inv_z;
-        if (targets[size_t(n)] != ignore_index) total += double(m) + std::log(z) - double(x[targets[size_t(n)]]);
-    }
+    });
+    double total = 0.0;  // summed in row order, on one thread: the same bits for any thread count
+    for (double l : row_loss) total += l;
     out.data()[0] = count > 0 ? float(total / count) : 0.0f;
     if (out.requires_grad() && count > 0)
         set_backward(out, [logits, targets, probs, ignore_index, N, C, count](const Node& node) {
             float* gx = logits.grad_data();
             const float scale = node.grad[0] / float(count);
-            for (int n = 0; n < N; ++n) {
-                const int t = targets[size_t(n)];
-                if (t == ignore_index) continue;
-                const float* p = probs->data() + size_t(n) * size_t(C);
-                float* g = gx + size_t(n) * size_t(C);
-                for (int j = 0; j < C; ++j) g[j] += scale * (p[j] - (j == t ? 1.0f : 0.0f));
-            }
+            parallel_for(size_t(N), size_t(C), [&](size_t first, size_t last) {
+                for (size_t n = first; n < last; ++n) {
+                    const int t = targets[n];
+                    if (t == ignore_index) continue;
+                    const float* p = probs->data() + n * size_t(C);
+                    float* g = gx + n * size_t(C);
+                    for (int j = 0; j < C; ++j) g[j] += scale * (p[j] - (j == t ? 1.0f : 0.0f));
+                }
+            });
         });
     return out;
 }

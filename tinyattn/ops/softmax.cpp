@@ -43,11 +43,9 @@ void softmax_slices(const Rows& r, size_t first, size_t last, const float* x, fl
                 for (size_t k = 0; k < r.n; ++k) y[base + k * r.inner] = log ? neg_inf : 0.0f;
                 continue;
             }
-            double total = 0.0;
-            for (size_t k = 0; k < r.n; ++k) {
-                e[k] = kernels::exp_shifted(x[base + k * r.inner] - m);
-                total += e[k];
-            }
+            for (size_t k = 0; k < r.n; ++k) e[k] = kernels::exp_shifted(x[base + k * r.inner] - m);
+            double total = 0.0;  // (a separate loop: the double sum would stop the exps vectorising)
+            for (size_t k = 0; k < r.n; ++k) total += e[k];
             const float log_total = float(std::log(total)), inv_total = float(1.0 / total);
             for (size_t k = 0; k < r.n; ++k)
                 y[base + k * r.inner] = log ? (x[base + k * r.inner] - m) - log_total : e[k] * inv_total;
