@@ -39,6 +39,10 @@ Tensor make_result(const Shape& shape, const char* op, const std::vector<Tensor>
 Tensor make_empty_result(const Shape& shape, const char* op, std::initializer_list<Tensor> parents);
 Tensor make_empty_result(const Shape& shape, const char* op, const std::vector<Tensor>& parents);
 
+// One element of a gradient, for rules that write every element (Tensor::grad_data_fresh):
+// g = v into a fresh buffer, g += v into one that already holds gradient.
+inline void add_or_store(float& g, float v, bool fresh) { g = fresh ? v : g + v; }
+
 // Attach the backward rule to a result made by make_result.
 void set_backward(Tensor& out, BackwardFn rule);
 

@@ -131,6 +131,13 @@ float* Tensor::grad_data() const {
     return grad.data();
 }
 
+float* Tensor::grad_data_fresh(bool& fresh) const {
+    check_defined("grad_data", *this);
+    fresh = node_->grad.size() != node_->data.size();
+    if (fresh) node_->grad.resize(node_->data.size());  // uninitialised: the caller writes it all
+    return node_->grad.data();
+}
+
 void Tensor::zero_grad() {
     if (has_grad()) std::fill(node_->grad.begin(), node_->grad.end(), 0.0f);
 }

@@ -87,6 +87,11 @@ public:
     bool has_grad() const;                        // has a gradient been accumulated?
     Tensor grad() const;                          // a copy of the gradient (undefined if none)
     float* grad_data() const;                     // the gradient buffer, allocated (zeros) on first use
+    // For a backward rule that writes every element: the gradient buffer, and `fresh` = no
+    // gradient has reached this tensor yet. A fresh buffer is NOT zero-filled; the rule stores
+    // its values (=) where it would otherwise add them (+=). Saves zeroing memory that is about
+    // to be overwritten (see add_or_store in autograd.hpp).
+    float* grad_data_fresh(bool& fresh) const;
     void zero_grad();                             // grad = 0 (keeps the buffer)
     void backward() const;                        // from a one-element loss: dL/dL = 1
     void backward(const Tensor& grad_output) const;  // from any tensor, with a given upstream grad

@@ -47,7 +47,8 @@ Tensor additive_scores(const Tensor& query, const Tensor& keys, const Tensor& v)
         set_backward(out, [query, keys, v, t = std::move(t), B, S, A](const Node& node) {
             const float* w = v.data();
             float* gq = query.requires_grad() ? query.grad_data() : nullptr;
-            float* gk = keys.requires_grad() ? keys.grad_data() : nullptr;
+            bool fresh_k = false;  // every dL/dk[b, s, a] is written once: a fresh buffer is stored into
+            float* gk = keys.requires_grad() ? keys.grad_data_fresh(fresh_k) : nullptr;
             float* gv = v.requires_grad() ? v.grad_data() : nullptr;
             const float* ge = node.grad.data();
             // dL/dq[b] and dL/dk[b, s] belong to one batch row: the threads share the rows.
@@ -65,7 +66,7 @@ Tensor additive_scores(const Tensor& query, const Tensor& keys, const Tensor& v)
                                 for (size_t a = 0; a < A; ++a) gq[b * A + a] += u[a];
                             if (gk)
 #pragma omp simd
-                                for (size_t a = 0; a < A; ++a) gk[(b * S + s) * A + a] += u[a];
+                                for (size_t a = 0; a < A; ++a) add_or_store(gk[(b * S + s) * A + a], u[a], fresh_k);
                         }
                 });
             // dL/dv sums over every (b, s): one thread, in order.

@@ -72,17 +72,24 @@ static Tensor binary_op(const char* name, const Tensor& a, const Tensor& b, F f,
             const float* y = b.data();
             const float* g = node.grad.data();
             // A stretched operand (a bias) sums over rows: its loop stays on one thread.
+            // A full-size operand gets one value per element: a fresh buffer is stored into.
             if (a.requires_grad()) {
-                float* gx = a.grad_data();
+                const bool full = a.numel() == node.grad.size();
+                bool fresh = false;
+                float* gx = full ? a.grad_data_fresh(fresh) : a.grad_data();
                 layout->for_each(
-                    node.grad.size(), [=](size_t i, size_t ia, size_t ib) { gx[ia] += g[i] * df_dx(x[ia], y[ib]); },
-                    a.numel() == node.grad.size());
+                    node.grad.size(),
+                    [=](size_t i, size_t ia, size_t ib) { add_or_store(gx[ia], g[i] * df_dx(x[ia], y[ib]), fresh); },
+                    full);
             }
             if (b.requires_grad()) {
-                float* gy = b.grad_data();
+                const bool full = b.numel() == node.grad.size();
+                bool fresh = false;
+                float* gy = full ? b.grad_data_fresh(fresh) : b.grad_data();
                 layout->for_each(
-                    node.grad.size(), [=](size_t i, size_t ia, size_t ib) { gy[ib] += g[i] * df_dy(x[ia], y[ib]); },
-                    b.numel() == node.grad.size());
+                    node.grad.size(),
+                    [=](size_t i, size_t ia, size_t ib) { add_or_store(gy[ib], g[i] * df_dy(x[ia], y[ib]), fresh); },
+                    full);
             }
         });
     return out;
@@ -104,10 +111,11 @@ static Tensor unary_op(const char* name, const Tensor& a, F f, Df df) {
             const float* x = a.data();
             const float* y = node.data.data();
             const float* g = node.grad.data();
-            float* gx = a.grad_data();
+            bool fresh;
+            float* gx = a.grad_data_fresh(fresh);
             parallel_for(node.grad.size(), 1, [=](size_t begin, size_t end) {
 #pragma omp simd
-                for (size_t i = begin; i < end; ++i) gx[i] += g[i] * df(x[i], y[i]);
+                for (size_t i = begin; i < end; ++i) add_or_store(gx[i], g[i] * df(x[i], y[i]), fresh);
             });
         });
     return out;
@@ -125,10 +133,11 @@ static Tensor unary_array_op(const char* name, const Tensor& a, void (*f)(const 
         set_backward(out, [a, df](const Node& node) {
             const float* y = node.data.data();
             const float* g = node.grad.data();
-            float* gx = a.grad_data();
+            bool fresh;
+            float* gx = a.grad_data_fresh(fresh);
             parallel_for(node.grad.size(), 1, [=](size_t begin, size_t end) {
 #pragma omp simd
-                for (size_t i = begin; i < end; ++i) gx[i] += g[i] * df(y[i]);
+                for (size_t i = begin; i < end; ++i) add_or_store(gx[i], g[i] * df(y[i]), fresh);
             });
         });
     return out;
@@ -219,12 +228,13 @@ Tensor relu(const Tensor& a) {
         set_backward(out, [a](const Node& node) {
             const float* x = a.data();
             const float* g = node.grad.data();
-            float* gx = a.grad_data();
+            bool fresh;
+            float* gx = a.grad_data_fresh(fresh);
             parallel_for(node.grad.size(), 1, [=](size_t begin, size_t end) {
 #pragma omp simd
                 for (size_t i = begin; i < end; ++i) {
                     const float gi = g[i];
-                    gx[i] += x[i] > 0.0f ? gi : 0.0f;  // dL/dx = dL/dy · 1[x > 0]
+                    add_or_store(gx[i], x[i] > 0.0f ? gi : 0.0f, fresh);  // dL/dx = dL/dy · 1[x > 0]
                 }
             });
         });

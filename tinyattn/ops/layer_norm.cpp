@@ -62,7 +62,8 @@ Tensor layer_norm(const Tensor& a, const Tensor& weight, const Tensor& bias, flo
             if (!a.requires_grad()) return;
             // With ĝ = dL/dx̂ = dL/dy · weight:
             //   dL/dx = (1/σ) · (ĝ - mean(ĝ) - x̂ · mean(ĝ · x̂))
-            float* ga = a.grad_data();
+            bool fresh;
+            float* ga = a.grad_data_fresh(fresh);
             parallel_for(rows, D, [&](size_t first, size_t last) {
                 std::vector<float> gh(D);
                 for (size_t r = first; r < last; ++r) {
@@ -74,7 +75,8 @@ Tensor layer_norm(const Tensor& a, const Tensor& weight, const Tensor& bias, flo
                     }
                     const float mg = float(mean_g / double(D)), mgx = float(mean_gx / double(D)), rs = rstd[r];
 #pragma omp simd
-                    for (size_t j = 0; j < D; ++j) ga[r * D + j] += rs * (gh[j] - mg - xhat[r * D + j] * mgx);
+                    for (size_t j = 0; j < D; ++j)
+                        add_or_store(ga[r * D + j], rs * (gh[j] - mg - xhat[r * D + j] * mgx), fresh);
                 }
             });
         });

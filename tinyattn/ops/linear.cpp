@@ -34,9 +34,12 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
         set_backward(out, [x, weight, bias, rows, in_features, out_features](const Node& node) {
             const float* g = node.grad.data();
             // dL/dx = G · W          ([rows, out] x [out, in])
-            if (x.requires_grad())
+            if (x.requires_grad()) {
+                bool fresh;  // a fresh buffer: overwrite (beta = 0), else accumulate (beta = 1)
+                float* gx = x.grad_data_fresh(fresh);
                 gemm(false, false, rows, in_features, out_features, 1.0f, g, out_features, weight.data(),
-                     in_features, 1.0f, x.grad_data(), in_features);
+                     in_features, fresh ? 0.0f : 1.0f, gx, in_features);
+            }
             // dL/dW = Gᵀ · x         ([out, rows] x [rows, in])
             if (weight.requires_grad())
                 gemm(true, false, out_features, in_features, rows, 1.0f, g, out_features, x.data(), in_features,

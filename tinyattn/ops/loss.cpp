@@ -4,6 +4,7 @@
 //   loss = -log softmax(x)ₜ = log Σⱼ exp(xⱼ) - xₜ
 // and the gradient is the famous "prediction minus truth":
 //   dloss/dxⱼ = softmax(x)ⱼ - [j == t]
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -59,15 +60,19 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<int>& targets, int 
     out.data()[0] = count > 0 ? float(total / count) : 0.0f;
     if (out.requires_grad() && count > 0)
         set_backward(out, [logits, targets, probs, ignore_index, N, C, count](const Node& node) {
-            float* gx = logits.grad_data();
+            bool fresh;
+            float* gx = logits.grad_data_fresh(fresh);
             const float scale = node.grad[0] / float(count);
             parallel_for(size_t(N), size_t(C), [&](size_t first, size_t last) {
                 for (size_t n = first; n < last; ++n) {
                     const int t = targets[n];
-                    if (t == ignore_index) continue;
-                    const float* p = probs->data() + n * size_t(C);
                     float* g = gx + n * size_t(C);
-                    for (int j = 0; j < C; ++j) g[j] += scale * (p[j] - (j == t ? 1.0f : 0.0f));
+                    if (t == ignore_index) {  // an ignored row (padding) gets no gradient
+                        if (fresh) std::fill(g, g + C, 0.0f);
+                        continue;
+                    }
+                    const float* p = probs->data() + n * size_t(C);
+                    for (int j = 0; j < C; ++j) add_or_store(g[j], scale * (p[j] - (j == t ? 1.0f : 0.0f)), fresh);
                 }
             });
         });

@@ -63,17 +63,23 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
             const float *A = a.data(), *B = b.data();
             // dL/dA = G · Bᵀ   (accumulate: beta = 1; a shared batch-1 operand sums over the batch,
             // in order, on one thread — two threads adding into one buffer would race)
+            // A fresh gradient buffer is overwritten (beta = 0) by the first product that reaches
+            // each part of it instead of being zero-filled first.
             if (a.requires_grad()) {
-                float* dA = a.grad_data();
+                bool fresh;
+                float* dA = a.grad_data_fresh(fresh);
                 for_each_product(batch, sa == 0 ? 0 : work, [=](int i) {
-                    gemm(false, true, M, K, N, 1.0f, G + i * sc, N, B + i * sb, N, 1.0f, dA + i * sa, K);
+                    const float beta = fresh && (sa != 0 || i == 0) ? 0.0f : 1.0f;
+                    gemm(false, true, M, K, N, 1.0f, G + i * sc, N, B + i * sb, N, beta, dA + i * sa, K);
                 });
             }
             // dL/dB = Aᵀ · G
             if (b.requires_grad()) {
-                float* dB = b.grad_data();
+                bool fresh;
+                float* dB = b.grad_data_fresh(fresh);
                 for_each_product(batch, sb == 0 ? 0 : work, [=](int i) {
-                    gemm(true, false, K, N, M, 1.0f, A + i * sa, K, G + i * sc, N, 1.0f, dB + i * sb, N);
+                    const float beta = fresh && (sb != 0 || i == 0) ? 0.0f : 1.0f;
+                    gemm(true, false, K, N, M, 1.0f, A + i * sa, K, G + i * sc, N, beta, dB + i * sb, N);
                 });
             }
         });

@@ -116,11 +116,12 @@ Tensor reshape(const Tensor& a, const Shape& shape) {
     parallel_for(a.numel(), 1, [=](size_t begin, size_t end) { std::copy(x + begin, x + end, y + begin); });
     if (out.requires_grad())
         set_backward(out, [a](const Node& node) {  // dL/da = dL/dout, element for element
-            float* ga = a.grad_data();
+            bool fresh;
+            float* ga = a.grad_data_fresh(fresh);
             const float* g = node.grad.data();
             parallel_for(node.grad.size(), 1, [=](size_t begin, size_t end) {
 #pragma omp simd
-                for (size_t i = begin; i < end; ++i) ga[i] += g[i];
+                for (size_t i = begin; i < end; ++i) add_or_store(ga[i], g[i], fresh);
             });
         });
     return out;
@@ -247,10 +248,13 @@ Tensor concat(const std::vector<Tensor>& tensors, int dim) {
             size_t offset = 0;
             for (const Tensor& t : tensors) {
                 const size_t chunk = size_t(t.shape()[size_t(d)]) * inner;
-                if (t.requires_grad()) {
-                    float* gt = t.grad_data();
+                if (t.requires_grad()) {  // its slice covers all of t: a fresh buffer is stored into
+                    bool fresh;
+                    float* gt = t.grad_data_fresh(fresh);
+                    const float* g = node.grad.data() + offset;
                     for (size_t o = 0; o < outer; ++o)
-                        for (size_t i = 0; i < chunk; ++i) gt[o * chunk + i] += node.grad[o * row + offset + i];
+#pragma omp simd
+                        for (size_t i = 0; i < chunk; ++i) add_or_store(gt[o * chunk + i], g[o * row + i], fresh);
                 }
                 offset += chunk;
             }

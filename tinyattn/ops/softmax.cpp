@@ -68,7 +68,8 @@ Tensor softmax(const Tensor& a, int dim) {
     softmax_rows(r, a.data(), out.data(), false);
     if (out.requires_grad())
         set_backward(out, [a, r](const Node& node) {
-            float* ga = a.grad_data();
+            bool fresh;
+            float* ga = a.grad_data_fresh(fresh);
             const float* y = node.data.data();
             const float* g = node.grad.data();
             parallel_for(r.outer, r.n * r.inner, [&](size_t first, size_t last) {  // slices are independent
@@ -79,7 +80,7 @@ Tensor softmax(const Tensor& a, int dim) {
                         for (size_t k = 0; k < r.n; ++k) dot += double(g[base + k * r.inner]) * y[base + k * r.inner];
                         for (size_t k = 0; k < r.n; ++k) {
                             const size_t at = base + k * r.inner;
-                            ga[at] += y[at] * (g[at] - float(dot));
+                            add_or_store(ga[at], y[at] * (g[at] - float(dot)), fresh);
                         }
                     }
             });
@@ -95,7 +96,8 @@ Tensor log_softmax(const Tensor& a, int dim) {
     softmax_rows(r, a.data(), out.data(), true);
     if (out.requires_grad())
         set_backward(out, [a, r](const Node& node) {
-            float* ga = a.grad_data();
+            bool fresh;
+            float* ga = a.grad_data_fresh(fresh);
             const float* y = node.data.data();
             const float* g = node.grad.data();
             parallel_for(r.outer, r.n * r.inner, [&](size_t first, size_t last) {  // slices are independent
@@ -106,8 +108,8 @@ Tensor log_softmax(const Tensor& a, int dim) {
                         for (size_t k = 0; k < r.n; ++k) total += g[base + k * r.inner];
                         for (size_t k = 0; k < r.n; ++k) {
                             const size_t at = base + k * r.inner;
-                            if (std::isinf(y[at])) continue;  // masked entry: probability 0, no gradient
-                            ga[at] += g[at] - std::exp(y[at]) * float(total);
+                            // a masked entry (y = -inf, probability 0) gets no gradient
+                            add_or_store(ga[at], std::isinf(y[at]) ? 0.0f : g[at] - std::exp(y[at]) * float(total), fresh);
                         }
                     }
             });
