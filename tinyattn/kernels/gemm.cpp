@@ -32,7 +32,8 @@
 //    whose threads meet at barriers after every packing step paid more in waiting than it
 //    gained for the products of a small LSTM (32×320 · 320×512). Starting the threads still
 //    costs a few microseconds, so only products of at least kParallelWork multiply-adds
-//    are split. Each element of C is computed by the same instructions in the same order
+//    are split (and none while the machine is too busy to give every thread a core: see
+//    kernels/parallel.hpp). Each element of C is computed by the same instructions in the same order
 //    however C is cut, so the result does not depend on the number of threads.
 // 6. Thin products. With fewer than 4 rows or 8 columns (a batch of one, a score vector
 //    v·x) most of a 6×16 tile would be padding, so those go to plain loops instead.
@@ -42,7 +43,7 @@
 #include <cstddef>
 #include <vector>
 
-#include <omp.h>
+#include "tinyattn/kernels/parallel.hpp"
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -353,13 +354,11 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
         kernel(trans_a, trans_b, r.i1 - r.i0, r.j1 - r.j0, K, alpha, a, lda, b, ldb, beta,
                C + std::size_t(r.i0) * ldc + r.j0, ldc);
     };
-    const int threads = long(M) * N * K >= kParallelWork ? omp_get_max_threads() : 1;
-    if (threads == 1 || omp_in_parallel()) {
+    if (!use_threads(std::size_t(M) * N * K, kParallelWork)) {
         run({0, M, 0, N});
         return;
     }
-#pragma omp parallel num_threads(threads)
-    run(share_of(omp_get_thread_num(), omp_get_num_threads(), M, N));
+    parallel_region([&](int thread, int threads) { run(share_of(thread, threads, M, N)); });
 }
 
 }  // namespace tinyattn

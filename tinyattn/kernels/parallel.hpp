@@ -1,19 +1,38 @@
-// parallel.hpp — share a loop over [0, n) among the threads, when it is big enough to pay.
+// parallel.hpp — share work among the threads, when it is big enough to pay.
 //
 // Only gemm needs threads for small models. But in a Transformer step the element-wise work
 // (layer norms, activations, copies, gradients of 384×512 activations) is a third of the time,
 // and on one core it would leave the second idle between matrix products.
+//
+// Threads only help when each one has a core. On a busy machine (another training run, a
+// parallel build, `ctest -j2` running two lessons at once) the second thread may wait
+// milliseconds for a time slice, and every parallel region then waits for it: a lesson ran 7×
+// slower on two threads than on one that way. So every region checks how late its helper
+// threads started; when one is late, tinyattn runs on one thread for the next 200 ms and then
+// tries again. On an idle machine the check never fires and costs two clock reads per region.
 #pragma once
 #include <algorithm>
 #include <cstddef>
-
-#include <omp.h>
 
 namespace tinyattn {
 
 // Loops over fewer elements than this stay on one thread: starting the threads costs a few
 // microseconds, about what 32k simple element-wise operations take.
 constexpr std::size_t kParallelElements = std::size_t(1) << 15;
+
+// May this work (in elements or multiply-adds) use threads right now? False below `min_work`,
+// with one thread configured, inside a parallel region, or while the machine is busy (above).
+bool use_threads(std::size_t work, std::size_t min_work = kParallelElements);
+
+// body(thread, threads) on every thread of a parallel region (call only after use_threads()).
+// Runs the region through an out-of-line function, with the helper-thread lateness check.
+void run_on_threads(void (*body)(int thread, int threads, void* context), void* context);
+
+template <class Body>
+void parallel_region(Body body) {  // body(thread, threads)
+    run_on_threads([](int thread, int threads, void* context) { (*static_cast<Body*>(context))(thread, threads); },
+                   &body);
+}
 
 // body(begin, end) over consecutive ranges that cover [0, n), one range per thread, when the
 // loop touches at least kParallelElements elements (n items of `item_size` elements each).
@@ -22,17 +41,15 @@ constexpr std::size_t kParallelElements = std::size_t(1) << 15;
 // shared buffer: those would race).
 template <class Body>
 void parallel_for(std::size_t n, std::size_t item_size, Body body) {
-    if (n < 2 || n * item_size < kParallelElements || omp_get_max_threads() == 1 || omp_in_parallel()) {
+    if (n < 2 || !use_threads(n * item_size)) {
         body(std::size_t(0), n);  // not "parallel if (false)": a one-thread team slows the next wake-up
         return;
     }
-#pragma omp parallel
-    {
-        const std::size_t threads = std::size_t(omp_get_num_threads()), chunk = (n + threads - 1) / threads;
-        const std::size_t begin = std::min(n, std::size_t(omp_get_thread_num()) * chunk);
-        const std::size_t end = std::min(n, begin + chunk);
+    parallel_region([&](int thread, int threads) {
+        const std::size_t chunk = (n + std::size_t(threads) - 1) / std::size_t(threads);
+        const std::size_t begin = std::min(n, std::size_t(thread) * chunk), end = std::min(n, begin + chunk);
         if (begin < end) body(begin, end);
-    }
+    });
 }
 
 }  // namespace tinyattn

@@ -5,6 +5,7 @@
 // gemm's transpose flags read Bᵀ and Aᵀ straight from the stored matrices.
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/kernels/gemm.hpp"
+#include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
 
 namespace tinyattn {
@@ -19,10 +20,11 @@ std::string pair_str(const Tensor& a, const Tensor& b) {
 // threads share out whole products instead (each one is then computed exactly as on one thread).
 template <class Product>
 void for_each_product(int batch, long work, Product product) {
-    if (batch > 1 && work >= kParallelWork) {
-#pragma omp parallel for schedule(static)
-        for (int i = 0; i < batch; ++i) product(i);
-    } else {  // not "parallel if (false)": even a one-thread team costs the pool's threads a wake-up
+    if (batch > 1 && use_threads(std::size_t(work), kParallelWork)) {
+        parallel_region([&](int thread, int threads) {
+            for (int i = thread; i < batch; i += threads) product(i);
+        });
+    } else {
         for (int i = 0; i < batch; ++i) product(i);
     }
 }
