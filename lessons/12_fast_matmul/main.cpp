@@ -34,7 +34,7 @@ namespace {
 // C[i,j] = Σ_k A[i,k]·B[k,j]. The inner loop walks down a column of B: consecutive k are n
 // floats apart, so every B[k,j] sits on its own 64-byte cache line, and the next j needs the
 // same lines again. Two loads (one of them usually a cache miss) feed one multiply-add, and
-// the single running sum `acc` makes every add wait for the previous one (~4 cycles each).
+// the single running sum `acc` makes every add wait for the previous one (3-4 cycles each).
 void matmul_naive(int n, const float* A, const float* B, float* C) {
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < n; ++j) {
