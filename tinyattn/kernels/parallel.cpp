@@ -10,14 +10,21 @@
 namespace tinyattn {
 
 namespace {
-constexpr std::int64_t kLateNs = 500'000;       // a helper thread starting 0.5 ms late: no free core
-constexpr std::int64_t kOneThreadNs = 200'000'000;  // then one thread for 200 ms before trying again
+// A helper thread that has just finished a region keeps spinning for a while, waiting for the
+// next one; it should then start within microseconds. If it starts late, no core was free.
+// (After a longer pause it is asleep, and waking it — in a virtual machine, waking its virtual
+// CPU — can take a millisecond on an idle machine too: such regions are not judged.)
+constexpr std::int64_t kSpinningNs = 200'000;        // a region within 0.2 ms of the last one
+constexpr std::int64_t kLateNs = 100'000;            // whose helper starts 0.1 ms late, three times in a row: no free core
+constexpr std::int64_t kOneThreadNs = 200'000'000;   // then one thread for 200 ms before trying again
 
 std::int64_t now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
 std::atomic<std::int64_t> g_one_thread_until{0};  // while now_ns() < this, use_threads() says no
+std::atomic<std::int64_t> g_last_region_end{0};
+std::atomic<int> g_late_in_a_row{0};  // one late start can be a fluke (a new thread, a page fault)
 }  // namespace
 
 bool use_threads(std::size_t work, std::size_t min_work) {
@@ -27,12 +34,22 @@ bool use_threads(std::size_t work, std::size_t min_work) {
 
 void run_on_threads(void (*body)(int thread, int threads, void* context), void* context) {
     const std::int64_t start = now_ns();
+    const bool helpers_spinning = start - g_last_region_end.load(std::memory_order_relaxed) < kSpinningNs;
+    std::atomic<bool> late{false};
 #pragma omp parallel
     {
         const int thread = omp_get_thread_num();
-        if (thread != 0 && now_ns() - start > kLateNs)  // this helper waited for a core
-            g_one_thread_until.store(now_ns() + kOneThreadNs, std::memory_order_relaxed);
+        if (thread != 0 && now_ns() - start > kLateNs) late = true;  // this helper waited for a core
         body(thread, omp_get_num_threads(), context);
+    }
+    const std::int64_t end = now_ns();
+    g_last_region_end.store(end, std::memory_order_relaxed);
+    if (!helpers_spinning) return;
+    if (!late) {
+        g_late_in_a_row = 0;
+    } else if (++g_late_in_a_row >= 3) {  // three regions in a row: the machine is busy
+        g_late_in_a_row = 0;
+        g_one_thread_until.store(end + kOneThreadNs, std::memory_order_relaxed);
     }
 }
 
