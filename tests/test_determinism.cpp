@@ -2,17 +2,19 @@
 // whatever the number of threads.
 //
 // Why it can hold exactly: all randomness comes from the project's Rng (no std::
-// distributions, no time seeds), and the only multi-threaded loop, the gemm in
-// kernels/gemm.cpp, splits the *output* into tiles, one thread per tile. Each output element
-// is summed over k by one thread in one fixed order whatever the thread count, so 1 and 2
-// threads add the same floats in the same order. (A gemm that split the k-sum between
-// threads would round differently with each thread count.) No tolerance is needed.
+// distributions, no time seeds), and every multi-threaded loop splits the *output* between the
+// threads: gemm gives each thread a rectangle of C (each output element is summed over k by one
+// thread in one fixed order), and the element-wise and row-wise loops (kernels/parallel.hpp)
+// give each thread a range of elements or rows that it computes exactly as one thread would.
+// Sums into one shared buffer (a bias gradient, dL/dv of the attention scores) stay on one
+// thread. So 1 and 2 threads add the same floats in the same order; no tolerance is needed.
 #include <catch2/catch.hpp>
 
 #include <cstring>
 #include <omp.h>
 
 #include "tiny_seq2seq.hpp"
+#include "tinyattn/kernels/parallel.hpp"
 
 using namespace tinyattn;
 
@@ -30,10 +32,16 @@ bool bit_identical(const std::vector<float>& a, const std::vector<float>& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
-// Restores the OpenMP thread count when a test ends, pass or fail.
+// Restores the OpenMP thread count when a test ends, pass or fail, and keeps the busy-machine
+// back-off (kernels/parallel.hpp) off meanwhile: under `ctest -j2` the machine is busy, and the
+// 2-thread runs must really take the parallel paths.
 struct ThreadCount {
     int saved = omp_get_max_threads();
-    ~ThreadCount() { omp_set_num_threads(saved); }
+    ThreadCount() { set_busy_backoff(false); }
+    ~ThreadCount() {
+        omp_set_num_threads(saved);
+        set_busy_backoff(true);
+    }
 };
 
 }  // namespace
@@ -76,5 +84,46 @@ TEST_CASE("determinism: a gemm large enough to run in parallel is bit-identical 
         return all;
     };
     const std::vector<float> one = run(1), two = run(2);
+    REQUIRE(bit_identical(one, two));
+}
+
+TEST_CASE("determinism: big tensors take every op's parallel loops and match one thread bit for bit",
+          "[determinism]") {
+    // Tensors of 30k-200k elements, above every parallel threshold: layer norm and softmax rows,
+    // activations, broadcasting (and the stretched operand's summed gradient), reshape, permute,
+    // select, concat, additive scores, cross-entropy, per-head batched products, Linear. The
+    // backward runs twice, so both the "fresh gradient buffer" and the "accumulate" paths run.
+    ThreadCount restore;
+    auto run = [](int threads) {
+        omp_set_num_threads(threads);
+        Rng rng(11);
+        Tensor x = randn({384, 256}, rng).requires_grad_();
+        Tensor gamma = randn({256}, rng).requires_grad_(), beta = randn({256}, rng).requires_grad_();
+        Tensor w = randn({200, 256}, rng).requires_grad_(), bias = randn({200}, rng).requires_grad_();
+        Tensor q = randn({128, 128}, rng).requires_grad_(), keys = randn({128, 12, 128}, rng).requires_grad_();
+        Tensor v = randn({128}, rng).requires_grad_();
+        Tensor a = randn({64, 12, 32}, rng).requires_grad_(), b = randn({64, 32, 12}, rng).requires_grad_();
+        std::vector<int> targets(384);
+        for (int& t : targets) t = rng.randint(0, 199);
+
+        Tensor h = layer_norm(x, gamma, beta);
+        h = relu(h) + tanh(h) * sigmoid(h) + beta;                       // beta is stretched over rows
+        const Tensor y = linear(h, w, bias);                               // [384, 200]
+        const Tensor p = permute(reshape(y, {32, 12, 200}), {1, 0, 2});    // [12, 32, 200]
+        const Tensor rows = reshape(p, {384, 200});
+        const Tensor c = concat({softmax(rows, 1), log_softmax(rows, 1), select(p, 0, 5)}, 0);
+        const Tensor loss = sum(c * c) * 1e-3f + sum(additive_scores(q, keys, v)) * 1e-3f +
+                            cross_entropy(y, targets) + sum(matmul(a, b)) * 1e-3f;
+        loss.backward();
+        loss.backward();
+        std::vector<float> all{loss.item()};
+        for (const Tensor& t : {x, gamma, beta, w, bias, q, keys, v, a, b}) {
+            const std::vector<float> g = t.grad().to_vector();
+            all.insert(all.end(), g.begin(), g.end());
+        }
+        return all;
+    };
+    const std::vector<float> one = run(1), two = run(2);
+    REQUIRE(one.size() > 200000);
     REQUIRE(bit_identical(one, two));
 }

@@ -11,6 +11,7 @@
 #include <omp.h>
 
 #include "tinyattn/kernels/gemm.hpp"
+#include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/tinyattn.hpp"
 
 using namespace tinyattn;
@@ -108,11 +109,13 @@ TEST_CASE("gemm shared among threads matches the reference and gives the same bi
                 const std::vector<float> C0 = random_buffer(size_t(c.M) * c.N, rng);
                 std::vector<float> C1 = C0, C2 = C0;
                 const int threads_before = omp_get_max_threads();
+                set_busy_backoff(false);  // take the 2-thread path even on a busy test machine
                 omp_set_num_threads(1);
                 gemm(c.trans_a, c.trans_b, c.M, c.N, c.K, c.alpha, A.data(), lda, B.data(), ldb, c.beta, C1.data(), c.N);
                 omp_set_num_threads(2);
                 gemm(c.trans_a, c.trans_b, c.M, c.N, c.K, c.alpha, A.data(), lda, B.data(), ldb, c.beta, C2.data(), c.N);
                 omp_set_num_threads(threads_before);
+                set_busy_backoff(true);
                 INFO("M=" << c.M << " N=" << c.N << " K=" << c.K << " trans_a=" << ta << " trans_b=" << tb);
                 REQUIRE(C1 == C2);  // bit for bit: a thread's share is computed exactly as before
             }

@@ -18,6 +18,9 @@
 //    stride and no TLB misses. We copy ("pack") blocks of op(A) and op(B) into that layout
 //    first. The copy is O(n²) against the O(n³) multiply, and it also absorbs the transpose
 //    flags, alpha and the ragged edges (padded with zeros) — the kernel never sees them.
+//    With a batch of 32 rows the copy is not negligible any more, so the common cases have
+//    their own loops; a transposed B (every Linear weight) is moved 8×8 blocks at a time with
+//    register shuffles instead of one scattered store per float.
 //
 // 4. Cache blocking. The k dimension is cut into slices of KC = 256: a packed 16-column
 //    panel of B is then 256·16·4 B = 16 KiB and stays in the 32 KiB L1 cache while the
@@ -33,10 +36,12 @@
 //    gained for the products of a small LSTM (32×320 · 320×512). Starting the threads still
 //    costs a few microseconds, so only products of at least kParallelWork multiply-adds
 //    are split (and none while the machine is too busy to give every thread a core: see
-//    kernels/parallel.hpp). Each element of C is computed by the same instructions in the same order
-//    however C is cut, so the result does not depend on the number of threads.
+//    kernels/parallel.hpp). Each element of C is computed by the same instructions in the
+//    same order however C is cut, so the result does not depend on the number of threads.
+//
 // 6. Thin products. With fewer than 4 rows or 8 columns (a batch of one, a score vector
-//    v·x) most of a 6×16 tile would be padding, so those go to plain loops instead.
+//    v·x) most of a 6×16 tile would be padding, so those go to plain loops instead: dot
+//    products, four at a time (see gemm_thin), and one vectorised row update per k.
 #include "tinyattn/kernels/gemm.hpp"
 
 #include <algorithm>

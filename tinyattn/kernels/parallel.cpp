@@ -15,7 +15,7 @@ namespace {
 // (After a longer pause it is asleep, and waking it — in a virtual machine, waking its virtual
 // CPU — can take a millisecond on an idle machine too: such regions are not judged.)
 constexpr std::int64_t kSpinningNs = 200'000;        // a region within 0.2 ms of the last one
-constexpr std::int64_t kLateNs = 100'000;            // whose helper starts 0.1 ms late, three times in a row: no free core
+constexpr std::int64_t kLateNs = 100'000;            // whose helper starts 0.1 ms late (3 in a row)
 constexpr std::int64_t kOneThreadNs = 200'000'000;   // then one thread for 200 ms before trying again
 
 std::int64_t now_ns() {
@@ -25,7 +25,14 @@ std::int64_t now_ns() {
 std::atomic<std::int64_t> g_one_thread_until{0};  // while now_ns() < this, use_threads() says no
 std::atomic<std::int64_t> g_last_region_end{0};
 std::atomic<int> g_late_in_a_row{0};  // one late start can be a fluke (a new thread, a page fault)
+std::atomic<bool> g_backoff_enabled{true};
 }  // namespace
+
+void set_busy_backoff(bool enabled) {
+    g_backoff_enabled = enabled;
+    g_one_thread_until = 0;
+    g_late_in_a_row = 0;
+}
 
 bool use_threads(std::size_t work, std::size_t min_work) {
     if (work < min_work || omp_get_max_threads() == 1 || omp_in_parallel()) return false;
@@ -44,7 +51,7 @@ void run_on_threads(void (*body)(int thread, int threads, void* context), void* 
     }
     const std::int64_t end = now_ns();
     g_last_region_end.store(end, std::memory_order_relaxed);
-    if (!helpers_spinning) return;
+    if (!helpers_spinning || !g_backoff_enabled) return;
     if (!late) {
         g_late_in_a_row = 0;
     } else if (++g_late_in_a_row >= 3) {  // three regions in a row: the machine is busy

@@ -25,6 +25,10 @@ constexpr std::size_t kParallelElements = std::size_t(1) << 15;
 // with one thread configured, inside a parallel region, or while the machine is busy (above).
 bool use_threads(std::size_t work, std::size_t min_work = kParallelElements);
 
+// The busy-machine back-off is on by default. Tests switch it off so that the parallel paths
+// really run (and can be compared with one thread) even on a busy test machine.
+void set_busy_backoff(bool enabled);
+
 // body(thread, threads) on every thread of a parallel region (call only after use_threads()).
 // Runs the region through an out-of-line function, with the helper-thread lateness check.
 void run_on_threads(void (*body)(int thread, int threads, void* context), void* context);
