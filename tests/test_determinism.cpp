@@ -28,6 +28,16 @@ std::vector<float> losses(uint64_t seed, int steps) {
     return out;
 }
 
+// One vector of everything a run produced: the output's values, then each leaf's gradient.
+std::vector<float> values_and_grads(const Tensor& out, std::initializer_list<Tensor> leaves) {
+    std::vector<float> all = out.to_vector();
+    for (const Tensor& t : leaves) {
+        const std::vector<float> g = t.grad().to_vector();
+        all.insert(all.end(), g.begin(), g.end());
+    }
+    return all;
+}
+
 bool bit_identical(const std::vector<float>& a, const std::vector<float>& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
@@ -76,12 +86,7 @@ TEST_CASE("determinism: a gemm large enough to run in parallel is bit-identical 
         Tensor b = randn({256}, rng).requires_grad_();
         Tensor y = linear(x, w, b);
         y.backward(randn({192, 256}, rng));
-        std::vector<float> all = y.to_vector();
-        for (const Tensor& t : {x, w, b}) {
-            const std::vector<float> g = t.grad().to_vector();
-            all.insert(all.end(), g.begin(), g.end());
-        }
-        return all;
+        return values_and_grads(y, {x, w, b});
     };
     const std::vector<float> one = run(1), two = run(2);
     REQUIRE(bit_identical(one, two));
@@ -116,12 +121,7 @@ TEST_CASE("determinism: big tensors take every op's parallel loops and match one
                             cross_entropy(y, targets) + sum(matmul(a, b)) * 1e-3f;
         loss.backward();
         loss.backward();
-        std::vector<float> all{loss.item()};
-        for (const Tensor& t : {x, gamma, beta, w, bias, q, keys, v, a, b}) {
-            const std::vector<float> g = t.grad().to_vector();
-            all.insert(all.end(), g.begin(), g.end());
-        }
-        return all;
+        return values_and_grads(loss, {x, gamma, beta, w, bias, q, keys, v, a, b});
     };
     const std::vector<float> one = run(1), two = run(2);
     REQUIRE(one.size() > 200000);
