@@ -1,8 +1,10 @@
 // tensor.cpp — the Tensor handle, factories and printing.
 #include "tinyattn/tensor.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <limits>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -134,7 +136,13 @@ float* Tensor::grad_data() const {
 float* Tensor::grad_data_fresh(bool& fresh) const {
     check_defined("grad_data", *this);
     fresh = node_->grad.size() != node_->data.size();
-    if (fresh) node_->grad.resize(node_->data.size());  // uninitialised: the caller writes it all
+    if (fresh) {
+        node_->grad.resize(node_->data.size());  // uninitialised: the caller writes it all
+#ifdef TINYATTN_POISON_EMPTY_RESULTS
+        // Sanitizer builds: NaN until written, so a rule that misses an element fails the tests.
+        std::fill(node_->grad.begin(), node_->grad.end(), std::numeric_limits<float>::quiet_NaN());
+#endif
+    }
     return node_->grad.data();
 }
 

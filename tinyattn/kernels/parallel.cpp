@@ -5,9 +5,13 @@
 #include <chrono>
 #include <cstdint>
 
+#ifdef _OPENMP
 #include <omp.h>
+#endif
 
 namespace tinyattn {
+
+#ifdef _OPENMP
 
 namespace {
 // A helper thread that has just finished a region keeps spinning for a while, waiting for the
@@ -59,5 +63,13 @@ void run_on_threads(void (*body)(int thread, int threads, void* context), void* 
         g_one_thread_until.store(end + kOneThreadNs, std::memory_order_relaxed);
     }
 }
+
+#else  // built without OpenMP (the fuzz targets): everything runs on the calling thread
+
+void set_busy_backoff(bool) {}
+bool use_threads(std::size_t, std::size_t) { return false; }
+void run_on_threads(void (*body)(int thread, int threads, void* context), void* context) { body(0, 1, context); }
+
+#endif
 
 }  // namespace tinyattn
