@@ -14,7 +14,8 @@ double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
     for (const Tensor& p : params) {
         if (!p.has_grad()) continue;
         const float* g = p.grad_data();
-        for (size_t j = 0; j < p.numel(); ++j) sum_sq += double(g[j]) * double(g[j]);
+        const size_t n = p.numel();  // read once: numel() in the loop condition was a call per element
+        for (size_t j = 0; j < n; ++j) sum_sq += double(g[j]) * double(g[j]);
     }
     const double total_norm = std::sqrt(sum_sq);                 // ‖g‖
     const double clip_coef = max_norm / (total_norm + 1e-6);    // max_norm / (‖g‖ + 1e-6)
@@ -23,7 +24,8 @@ double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
         for (const Tensor& p : params) {
             if (!p.has_grad()) continue;
             float* g = p.grad_data();
-            for (size_t j = 0; j < p.numel(); ++j) g[j] = g[j] * c;   // g ← g · coef
+            const size_t n = p.numel();
+            for (size_t j = 0; j < n; ++j) g[j] = g[j] * c;   // g ← g · coef
         }
     }
     return total_norm;
