@@ -4,9 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <regex>
-#include <sstream>
 #include <string>
 
 #include "lesson_runner.hpp"
@@ -29,24 +26,11 @@ struct Scratch {
 // Runs build/bin/<lesson> <args> --report, --plots and --checkpoint inside `scratch`, with one
 // thread (the tests run beside other work) and returns the exit code, output and report.
 inline lesson_runner::Run run(const std::string& lesson, const std::string& args, const Scratch& scratch) {
-    const fs::path report = scratch.dir / (lesson + ".json"), log = scratch.dir / (lesson + ".log");
-    const std::string cmd = std::string(TINYATTN_BINARY_DIR) + "/bin/" + lesson + " --threads 1 " + args +
-                            " --report " + report.string() + " --plots " + scratch.plots().string() +
-                            " --checkpoint " + (scratch.dir / (lesson + ".ckpt")).string() + " > " + log.string() +
-                            " 2>&1";
-    lesson_runner::Run r;
-    const int status = std::system(cmd.c_str());
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream lf(log);
-    std::stringstream ss;
-    ss << lf.rdbuf();
-    r.output = ss.str();
-    std::ifstream rf(report);
-    const std::string json((std::istreambuf_iterator<char>(rf)), std::istreambuf_iterator<char>());
-    const std::regex field("\"([^\"]+)\":\\s*(\"([^\"]*)\"|[-+0-9.eEnaifNAIF]+)");
-    for (auto it = std::sregex_iterator(json.begin(), json.end(), field); it != std::sregex_iterator(); ++it)
-        r.report[(*it)[1]] = (*it)[3].matched ? (*it)[3].str() : (*it)[2].str();
-    return r;
+    const fs::path report = scratch.dir / (lesson + ".json");
+    return lesson_runner::run_command(std::string(TINYATTN_BINARY_DIR) + "/bin/" + lesson + " --threads 1 " + args +
+                                          " --report " + report.string() + " --plots " + scratch.plots().string() +
+                                          " --checkpoint " + (scratch.dir / (lesson + ".ckpt")).string(),
+                                      scratch.dir / (lesson + ".log"), report);
 }
 
 // Both files of a figure exist and the PNG is not empty (gnuplot is a build dependency).

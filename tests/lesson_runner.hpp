@@ -25,16 +25,11 @@ struct Run {
     }
 };
 
-// Runs build/bin/<lesson> <args> --report <tmp> --plots <tmp dir>, so tests never touch plots/.
-inline Run run(const std::string& lesson, const std::string& args) {
-    namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / ("tinyattn_test_" + lesson + "_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    const fs::path report = dir / "report.json", log = dir / "output.txt";
-    const std::string cmd = std::string(TINYATTN_BINARY_DIR) + "/bin/" + lesson + " " + args + " --report " +
-                            report.string() + " --plots " + (dir / "plots").string() + " > " + log.string() + " 2>&1";
+// Runs `cmd` (a lesson command line that writes its --report to `report`) with its output sent
+// to `log`; returns the exit code, the output and the report's fields.
+inline Run run_command(const std::string& cmd, const std::filesystem::path& log, const std::filesystem::path& report) {
     Run r;
-    const int status = std::system(cmd.c_str());
+    const int status = std::system((cmd + " > " + log.string() + " 2>&1").c_str());
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     std::ifstream lf(log);
     std::stringstream ss;
@@ -46,6 +41,18 @@ inline Run run(const std::string& lesson, const std::string& args) {
     const std::regex field("\"([^\"]+)\":\\s*(\"([^\"]*)\"|[-+0-9.eEnaifNAIF]+)");
     for (auto it = std::sregex_iterator(json.begin(), json.end(), field); it != std::sregex_iterator(); ++it)
         r.report[(*it)[1]] = (*it)[3].matched ? (*it)[3].str() : (*it)[2].str();
+    return r;
+}
+
+// Runs build/bin/<lesson> <args> --report <tmp> --plots <tmp dir>, so tests never touch plots/.
+inline Run run(const std::string& lesson, const std::string& args) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("tinyattn_test_" + lesson + "_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const fs::path report = dir / "report.json";
+    const Run r = run_command(std::string(TINYATTN_BINARY_DIR) + "/bin/" + lesson + " " + args + " --report " +
+                                  report.string() + " --plots " + (dir / "plots").string(),
+                              dir / "output.txt", report);
     fs::remove_all(dir);
     return r;
 }

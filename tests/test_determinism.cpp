@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <utility>
 #include <omp.h>
 
 #include "tiny_seq2seq.hpp"
@@ -42,6 +43,15 @@ bool bit_identical(const std::vector<float>& a, const std::vector<float>& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
+// run() on one thread, then on two; the two results.
+template <class Run>
+std::pair<std::vector<float>, std::vector<float>> on_1_and_2_threads(Run run) {
+    omp_set_num_threads(1);
+    std::vector<float> one = run();
+    omp_set_num_threads(2);
+    return {std::move(one), run()};
+}
+
 // Restores the OpenMP thread count when a test ends, pass or fail, and keeps the busy-machine
 // back-off (kernels/parallel.hpp) off meanwhile: under `ctest -j2` the machine is busy, and the
 // 2-thread runs must really take the parallel paths.
@@ -66,10 +76,7 @@ TEST_CASE("determinism: the same seed gives a bit-identical loss sequence twice 
 
 TEST_CASE("determinism: 1 and 2 OpenMP threads give bit-identical model training", "[determinism]") {
     ThreadCount restore;
-    omp_set_num_threads(1);
-    const std::vector<float> one = losses(9, 40);
-    omp_set_num_threads(2);
-    const std::vector<float> two = losses(9, 40);
+    const auto [one, two] = on_1_and_2_threads([] { return losses(9, 40); });
     REQUIRE(bit_identical(one, two));
 }
 
@@ -78,8 +85,7 @@ TEST_CASE("determinism: a gemm large enough to run in parallel is bit-identical 
     // The tiny model's products are below the gemm's parallel threshold, so this checks the
     // parallel path itself: forward and both backward products (A·B, G·Bᵀ, Aᵀ·G).
     ThreadCount restore;
-    auto run = [](int threads) {
-        omp_set_num_threads(threads);
+    const auto [one, two] = on_1_and_2_threads([] {
         Rng rng(3);
         Tensor x = randn({192, 320}, rng).requires_grad_();
         Tensor w = randn({256, 320}, rng).requires_grad_();
@@ -87,8 +93,7 @@ TEST_CASE("determinism: a gemm large enough to run in parallel is bit-identical 
         Tensor y = linear(x, w, b);
         y.backward(randn({192, 256}, rng));
         return values_and_grads(y, {x, w, b});
-    };
-    const std::vector<float> one = run(1), two = run(2);
+    });
     REQUIRE(bit_identical(one, two));
 }
 
@@ -99,8 +104,7 @@ TEST_CASE("determinism: big tensors take every op's parallel loops and match one
     // select, concat, additive scores, cross-entropy, per-head batched products, Linear. The
     // backward runs twice, so both the "fresh gradient buffer" and the "accumulate" paths run.
     ThreadCount restore;
-    auto run = [](int threads) {
-        omp_set_num_threads(threads);
+    const auto [one, two] = on_1_and_2_threads([] {
         Rng rng(11);
         Tensor x = randn({384, 256}, rng).requires_grad_();
         Tensor gamma = randn({256}, rng).requires_grad_(), beta = randn({256}, rng).requires_grad_();
@@ -122,8 +126,7 @@ TEST_CASE("determinism: big tensors take every op's parallel loops and match one
         loss.backward();
         loss.backward();
         return values_and_grads(loss, {x, gamma, beta, w, bias, q, keys, v, a, b});
-    };
-    const std::vector<float> one = run(1), two = run(2);
+    });
     REQUIRE(one.size() > 200000);
     REQUIRE(bit_identical(one, two));
 }
