@@ -121,6 +121,25 @@ TEST_CASE("gemm shared among threads matches the reference and gives the same bi
             }
 }
 
+TEST_CASE("a thin product's dot products give the same bits eight at a time as four at a time", "[gemm]") {
+    // C = x·Wᵀ with one row (a batch of one): 16 columns go through the eight-at-a-time kernel,
+    // a product of 4 columns through the portable four-at-a-time loop. A thread's share of a
+    // wider product can end up in either, so they must add the same terms in the same order.
+    for (int K : {1, 7, 13, 64, 129})
+        for (float beta : {0.0f, 0.5f}) {
+            Rng rng{uint64_t(K)};
+            const std::vector<float> x = random_buffer(size_t(K), rng);
+            const std::vector<float> W = random_buffer(size_t(16) * K, rng);
+            const std::vector<float> C0 = random_buffer(16, rng);
+            std::vector<float> eight = C0, four = C0;
+            gemm(false, true, 1, 16, K, 0.75f, x.data(), K, W.data(), K, beta, eight.data(), 16);
+            for (int j = 0; j < 16; j += 4)
+                gemm(false, true, 1, 4, K, 0.75f, x.data(), K, W.data() + size_t(j) * K, K, beta, four.data() + j, 4);
+            INFO("K=" << K << " beta=" << beta);
+            REQUIRE(eight == four);
+        }
+}
+
 TEST_CASE("gemm reads and writes through leading dimensions wider than the rows", "[gemm]") {
     for (int pad : {1, 3, 16})
         for (int ta = 0; ta < 2; ++ta)
