@@ -113,8 +113,10 @@ void pack_a(bool t, const float* A, int lda, int i, int rows, int p, int kc, flo
         }
         return;
     }
-    for (int k = 0; k < kc; ++k)
-        for (int r = 0; r < MR; ++r) dst[k * MR + r] = r < rows ? alpha * at_a(t, A, lda, i + r, p + k) : 0.0f;
+    for (int k = 0; k < kc; ++k) {  // the last, ragged panel: its rows, then zeros
+        for (int r = 0; r < rows; ++r) dst[k * MR + r] = alpha * at_a(t, A, lda, i + r, p + k);
+        for (int r = rows; r < MR; ++r) dst[k * MR + r] = 0.0f;
+    }
 }
 #if defined(__AVX2__) && defined(__FMA__)
 // The 8×8 block rows[0..7][k..k+8) written transposed: dst[i·stride + r] = rows[r][k + i].
@@ -151,8 +153,14 @@ void pack_b(bool t, const float* B, int ldb, int j, int cols, int p, int kc, flo
             for (int c = 0; c < NR; ++c) dst[k * NR + c] = rows[c][k];
         return;
     }
-    for (int k = 0; k < kc; ++k)
-        for (int c = 0; c < NR; ++c) dst[k * NR + c] = c < cols ? at_b(t, B, ldb, p + k, j + c) : 0.0f;
+    for (int k = 0; k < kc; ++k) {  // the last, ragged panel: its columns, then zeros
+        float* d = dst + k * NR;
+        for (int c = 0; c < NR; ++c) d[c] = 0.0f;
+        if (t)
+            for (int c = 0; c < cols; ++c) d[c] = B[std::size_t(j + c) * ldb + p + k];
+        else
+            for (int c = 0; c < cols; ++c) d[c] = B[std::size_t(p + k) * ldb + j + c];
+    }
 }
 
 // ---- the micro-kernel (point 2) -------------------------------------------------------------
@@ -160,7 +168,12 @@ void pack_b(bool t, const float* B, int ldb, int j, int cols, int p, int kc, flo
 inline void store_tile(const float (&tile)[MR][NR], float* C, int ldc, int rows, int cols, float beta) {
     for (int r = 0; r < rows; ++r) {
         float* c = C + std::size_t(r) * ldc;
-        if (beta == 0.0f) std::copy_n(tile[r], cols, c);
+        if (cols == NR && beta == 0.0f)  // a whole row of the tile: a fixed length becomes two
+            for (int j = 0; j < NR; ++j) c[j] = tile[r][j];  // vector moves (copy_n calls memmove)
+        else if (cols == NR)
+            for (int j = 0; j < NR; ++j) c[j] = tile[r][j] + beta * c[j];
+        else if (beta == 0.0f)
+            std::copy_n(tile[r], cols, c);
         else
 #pragma omp simd
             for (int j = 0; j < cols; ++j) c[j] = tile[r][j] + beta * c[j];
