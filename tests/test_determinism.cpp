@@ -101,8 +101,9 @@ TEST_CASE("determinism: big tensors take every op's parallel loops and match one
           "[determinism]") {
     // Tensors of 30k-200k elements, above every parallel threshold: layer norm and softmax rows,
     // activations, broadcasting (and the stretched operand's summed gradient), reshape, permute,
-    // select, concat, additive scores, cross-entropy, per-head batched products, Linear. The
-    // backward runs twice, so both the "fresh gradient buffer" and the "accumulate" paths run.
+    // select, concat, additive scores, the LSTM cell, cross-entropy, per-head batched products,
+    // Linear. The backward runs twice, so both the "fresh gradient buffer" and the "accumulate"
+    // paths run.
     ThreadCount restore;
     const auto [one, two] = on_1_and_2_threads([] {
         Rng rng(11);
@@ -112,6 +113,8 @@ TEST_CASE("determinism: big tensors take every op's parallel loops and match one
         Tensor q = randn({128, 128}, rng).requires_grad_(), keys = randn({128, 12, 128}, rng).requires_grad_();
         Tensor v = randn({128}, rng).requires_grad_();
         Tensor a = randn({64, 12, 32}, rng).requires_grad_(), b = randn({64, 32, 12}, rng).requires_grad_();
+        Tensor gx = randn({128, 512}, rng).requires_grad_(), gh = randn({128, 512}, rng).requires_grad_();
+        Tensor c0 = randn({128, 128}, rng).requires_grad_();
         std::vector<int> targets(384);
         for (int& t : targets) t = rng.randint(0, 199);
 
@@ -121,11 +124,12 @@ TEST_CASE("determinism: big tensors take every op's parallel loops and match one
         const Tensor p = permute(reshape(y, {32, 12, 200}), {1, 0, 2});    // [12, 32, 200]
         const Tensor rows = reshape(p, {384, 200});
         const Tensor c = concat({softmax(rows, 1), log_softmax(rows, 1), select(p, 0, 5)}, 0);
+        const LSTMCellOutput cell = lstm_cell(gx, gh, c0);
         const Tensor loss = sum(c * c) * 1e-3f + sum(additive_scores(q, keys, v)) * 1e-3f +
-                            cross_entropy(y, targets) + sum(matmul(a, b)) * 1e-3f;
+                            cross_entropy(y, targets) + sum(matmul(a, b)) * 1e-3f + sum(cell.h * cell.c) * 1e-3f;
         loss.backward();
         loss.backward();
-        return values_and_grads(loss, {x, gamma, beta, w, bias, q, keys, v, a, b});
+        return values_and_grads(loss, {x, gamma, beta, w, bias, q, keys, v, a, b, gx, gh, c0});
     });
     REQUIRE(one.size() > 200000);
     REQUIRE(bit_identical(one, two));

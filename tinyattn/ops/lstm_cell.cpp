@@ -12,11 +12,17 @@
 
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/kernels/activations.hpp"
+#include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
 
 namespace tinyattn {
 
 namespace {
+// Batch rows are independent, so the threads share them (parallel_for). The forward pass of a
+// row costs far more than its element count says: per hidden unit three sigmoids and two tanh
+// (each an exp polynomial and a division, about 8 simple operations) and ~8 simple operations.
+constexpr size_t kForwardWorkPerUnit = 5 * 8 + 8;
+
 struct Saved {
     std::vector<float> act;     // [B, 4H]: i, f, g, o after their activations
     std::vector<float> tanh_c;  // [B, H]: tanh(c')
@@ -71,54 +77,58 @@ LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Ten
     saved->tanh_c.resize(B * H);
     Tensor c_new = make_empty_result(c.shape(), "lstm_cell_c", {gates_x, gates_h, c});
     Tensor h_new = make_empty_result(c.shape(), "lstm_cell_h", {c_new, gates_x, gates_h});
-    for (size_t b = 0; b < B; ++b) {
-        const float* gx = gates_x.data() + b * 4 * H;
-        const float* gh = gates_h.data() + b * 4 * H;
-        float* act = saved->act.data() + b * 4 * H;
-        float* tc = saved->tanh_c.data() + b * H;
-        cell_row(gx, gh, c.data() + b * H, H, act, tc, c_new.data() + b * H, h_new.data() + b * H);
-    }
+    const float *gx_all = gates_x.data(), *gh_all = gates_h.data(), *c_all = c.data();
+    float *c_new_all = c_new.data(), *h_new_all = h_new.data();
+    parallel_for(B, kForwardWorkPerUnit * H, [&](size_t first, size_t last) {
+        for (size_t b = first; b < last; ++b)
+            cell_row(gx_all + b * 4 * H, gh_all + b * 4 * H, c_all + b * H, H, saved->act.data() + b * 4 * H,
+                     saved->tanh_c.data() + b * H, c_new_all + b * H, h_new_all + b * H);
+    });
     if (c_new.requires_grad())
         // c' = f⊙c + i⊙g:  dc = dc'⊙f,  di = dc'⊙g,  df = dc'⊙c,  dg = dc'⊙i;
         // through the activations: σ' = σ(1-σ), tanh' = 1 - tanh²
         set_backward(c_new, [gates_x, gates_h, c, saved, B, H](const Node& node) {
             const GateGrads grads(gates_x, gates_h);
             float* dc = c.requires_grad() ? c.grad_data() : nullptr;
-            std::vector<float> d_pre(3 * H);  // one row's dL/d(pre-activation) of i, f, g
-            for (size_t b = 0; b < B; ++b) {
-                const float* act = saved->act.data() + b * 4 * H;
-                const float *i = act, *f = act + H, *g = act + 2 * H;
-                const float* d = node.grad.data() + b * H;
-                const float* c_old = c.data() + b * H;
+            parallel_for(B, 4 * H, [&](size_t first, size_t last) {
+                std::vector<float> d_pre(3 * H);  // one row's dL/d(pre-activation) of i, f, g
+                for (size_t b = first; b < last; ++b) {
+                    const float* act = saved->act.data() + b * 4 * H;
+                    const float *i = act, *f = act + H, *g = act + 2 * H;
+                    const float* d = node.grad.data() + b * H;
+                    const float* c_old = c.data() + b * H;
 #pragma omp simd
-                for (size_t j = 0; j < H; ++j) {
-                    d_pre[j] = d[j] * g[j] * i[j] * (1.0f - i[j]);
-                    d_pre[H + j] = d[j] * c_old[j] * f[j] * (1.0f - f[j]);
-                    d_pre[2 * H + j] = d[j] * i[j] * (1.0f - g[j] * g[j]);
+                    for (size_t j = 0; j < H; ++j) {
+                        d_pre[j] = d[j] * g[j] * i[j] * (1.0f - i[j]);
+                        d_pre[H + j] = d[j] * c_old[j] * f[j] * (1.0f - f[j]);
+                        d_pre[2 * H + j] = d[j] * i[j] * (1.0f - g[j] * g[j]);
+                    }
+                    grads.add(b * 4 * H, d_pre.data(), 3 * H);
+                    if (dc)
+#pragma omp simd
+                        for (size_t j = 0; j < H; ++j) dc[b * H + j] += d[j] * f[j];
                 }
-                grads.add(b * 4 * H, d_pre.data(), 3 * H);
-                if (dc)
-#pragma omp simd
-                    for (size_t j = 0; j < H; ++j) dc[b * H + j] += d[j] * f[j];
-            }
+            });
         });
     if (h_new.requires_grad())
         // h' = o⊙tanh(c'):  do = dh'⊙tanh(c')·o(1-o),  dc' += dh'⊙o·(1 - tanh²(c'))
         set_backward(h_new, [c_new, gates_x, gates_h, saved, B, H](const Node& node) {
             const GateGrads grads(gates_x, gates_h);
             float* dc_new = c_new.requires_grad() ? c_new.grad_data() : nullptr;
-            std::vector<float> d_o(H);  // one row's dL/d(pre-activation of o)
-            for (size_t b = 0; b < B; ++b) {
-                const float* o = saved->act.data() + b * 4 * H + 3 * H;
-                const float* tc = saved->tanh_c.data() + b * H;
-                const float* d = node.grad.data() + b * H;
+            parallel_for(B, 2 * H, [&](size_t first, size_t last) {
+                std::vector<float> d_o(H);  // one row's dL/d(pre-activation of o)
+                for (size_t b = first; b < last; ++b) {
+                    const float* o = saved->act.data() + b * 4 * H + 3 * H;
+                    const float* tc = saved->tanh_c.data() + b * H;
+                    const float* d = node.grad.data() + b * H;
 #pragma omp simd
-                for (size_t j = 0; j < H; ++j) d_o[j] = d[j] * tc[j] * o[j] * (1.0f - o[j]);
-                grads.add(b * 4 * H + 3 * H, d_o.data(), H);
-                if (dc_new)
+                    for (size_t j = 0; j < H; ++j) d_o[j] = d[j] * tc[j] * o[j] * (1.0f - o[j]);
+                    grads.add(b * 4 * H + 3 * H, d_o.data(), H);
+                    if (dc_new)
 #pragma omp simd
-                    for (size_t j = 0; j < H; ++j) dc_new[b * H + j] += d[j] * o[j] * (1.0f - tc[j] * tc[j]);
-            }
+                        for (size_t j = 0; j < H; ++j) dc_new[b * H + j] += d[j] * o[j] * (1.0f - tc[j] * tc[j]);
+                }
+            });
         });
     return {h_new, c_new};
 }
