@@ -86,12 +86,6 @@ inline float at_b(bool t, const float* B, int ldb, int k, int j) {
     return t ? B[std::size_t(j) * ldb + k] : B[std::size_t(k) * ldb + j];
 }
 
-// C row i, columns [0, N): C = beta·C (beta = 0 overwrites, so garbage or NaN in C never leaks).
-inline void scale_row(float* c, int N, float beta) {
-    if (beta == 0.0f) std::fill(c, c + N, 0.0f);
-    else if (beta != 1.0f) for (int j = 0; j < N; ++j) c[j] *= beta;
-}
-
 // ---- packing (point 3) ----------------------------------------------------------------------
 // With a batch of 32 rows a packed B panel is reused by only 6 micro-kernel calls, so packing
 // costs almost as much as multiplying: the full-panel cases get branch-free loops that walk the

@@ -8,7 +8,6 @@
 // and the code's job is to keep enough independent sums in flight to reach that speed.
 #include "tinyattn/kernels/gemm_thin.hpp"
 
-#include <algorithm>
 #include <cstddef>
 
 #include "tinyattn/kernels/avx_transpose.hpp"
@@ -72,10 +71,10 @@ void gemm_thin(bool trans_a, bool trans_b, int M, int N, int K, float alpha, con
     for (int i = 0; i < M; ++i) {
         float* c = C + std::size_t(i) * ldc;
         if (trans_b && !trans_a) {
-            // C[i, j] = dot(A row i, B row j), both contiguous in k. Four dot products at a
+            // C[i, j] = dot(A row i, B row j), both contiguous in k. Several dot products at a
             // time: one running sum alone waits for each add to finish (4 cycles) before the
-            // next can start; four independent sums keep the FMA units busy, and a[k] is
-            // loaded once for all four.
+            // next can start. Eight at a time with AVX2 (dot8), then four (or all, without
+            // AVX2) in the portable loop, then the last N mod 4 one by one.
             const float* a = A + std::size_t(i) * lda;
             int j = 0;
 #if defined(__AVX2__) && defined(__FMA__)
@@ -113,8 +112,7 @@ void gemm_thin(bool trans_a, bool trans_b, int M, int N, int K, float alpha, con
             }
         } else {
             // C[i, :] += alpha·op(A)[i, k] · B[k, :] — the contiguous inner loop
-            if (beta == 0.0f) std::fill(c, c + N, 0.0f);  // C = beta·C first (beta = 0 overwrites)
-            else if (beta != 1.0f) for (int j = 0; j < N; ++j) c[j] *= beta;
+            scale_row(c, N, beta);
             for (int k = 0; k < K; ++k) {
                 const float a = alpha * (trans_a ? A[std::size_t(k) * lda + i] : A[std::size_t(i) * lda + k]);
                 const float* b = B + std::size_t(k) * ldb;
