@@ -25,7 +25,7 @@ Tensor additive_scores(const Tensor& query, const Tensor& keys, const Tensor& v)
                                     shape_str(v.shape()));
     const size_t B = size_t(keys.size(0)), S = size_t(keys.size(1)), A = size_t(keys.size(2));
     Tensor out = make_empty_result({int(B), int(S)}, "additive_scores", {query, keys, v});
-    std::vector<float> t(B * S * A);
+    FloatBuffer t(B * S * A);  // every element is written below: no zero-fill first
     const float *w = v.data(), *q_all = query.data(), *k_all = keys.data();
     float* e_all = out.data();
     parallel_for(B, S * A, [&](size_t first, size_t last) {  // batch rows are independent

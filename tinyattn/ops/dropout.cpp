@@ -14,7 +14,7 @@ Tensor dropout(const Tensor& a, float p, bool training, Rng& rng) {
     if (p < 0.0f || p >= 1.0f)
         throw std::invalid_argument("dropout: p must be in [0, 1), got " + std::to_string(p));
     if (!training || p == 0.0f) return a;
-    std::vector<float> scale(a.numel());  // m / (1-p) for each element, drawn in order on one thread
+    FloatBuffer scale(a.numel());  // m / (1-p) for each element, drawn in order on one thread
     for (float& s : scale) s = rng.uniform() < p ? 0.0f : 1.0f / (1.0f - p);
     Tensor out = make_empty_result(a.shape(), "dropout", {a});
     const float* x = a.data();

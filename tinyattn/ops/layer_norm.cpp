@@ -22,7 +22,7 @@ Tensor layer_norm(const Tensor& a, const Tensor& weight, const Tensor& bias, flo
     if (weight.defined()) parents.push_back(weight);
     if (bias.defined()) parents.push_back(bias);
     Tensor out = make_empty_result(a.shape(), "layer_norm", parents);
-    std::vector<float> xhat(a.numel()), rstd(rows);  // kept for backward
+    FloatBuffer xhat(a.numel()), rstd(rows);  // kept for backward; written below, not zero-filled first
     // weight = 1 and bias = 0 when absent: one array each, so the row loops have no branches
     const std::vector<float> w = weight.defined() ? weight.to_vector() : std::vector<float>(D, 1.0f);
     const std::vector<float> b = bias.defined() ? bias.to_vector() : std::vector<float>(D, 0.0f);

@@ -36,7 +36,7 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<int>& targets, int 
     // One pass per row gives both the loss and the softmax rows that backward reuses:
     //   m = max x,  eⱼ = exp(xⱼ - m),  Z = Σⱼ eⱼ,  -log p(t) = m + log Z - xₜ,  pⱼ = eⱼ / Z
     // (-log p(t) from log-sum-exp is exact even when p(t) itself underflows to 0).
-    auto probs = std::make_shared<std::vector<float>>(logits.numel());
+    auto probs = std::make_shared<FloatBuffer>(logits.numel());  // every row is written below
     Tensor out = make_result({}, "cross_entropy", {logits});
     std::vector<double> row_loss(size_t(N), 0.0);
     const float* logit = logits.data();

@@ -24,8 +24,9 @@ namespace {
 constexpr size_t kForwardWorkPerUnit = 5 * 8 + 8;
 
 struct Saved {
-    std::vector<float> act;     // [B, 4H]: i, f, g, o after their activations
-    std::vector<float> tanh_c;  // [B, H]: tanh(c')
+    FloatBuffer act;     // [B, 4H]: i, f, g, o after their activations
+    FloatBuffer tanh_c;  // [B, H]: tanh(c')
+    FloatBuffer d_o;     // [B, H]: dL/d(pre-activation of o), from the rule of h' for the rule of c'
 };
 
 // One batch row of the forward pass. Each loop applies one function to a plain array, the
@@ -46,19 +47,24 @@ void cell_row(const float* gx, const float* gh, const float* c_old, size_t H, fl
 }
 
 // dL/d(pre-activation) goes to both halves, gx and gh, because they were summed.
-// The gradient buffers are looked up once per backward call (nullptr: no gradient wanted),
-// and each row is added with a plain loop the compiler vectorises.
+// The gradient buffers are looked up once per backward call (nullptr: no gradient wanted).
+// A buffer no gradient has reached yet is fresh: its rows are stored, not added to zeros.
 struct GateGrads {
-    float* gx;
-    float* gh;
-    GateGrads(const Tensor& gates_x, const Tensor& gates_h)
-        : gx(gates_x.requires_grad() ? gates_x.grad_data() : nullptr),
-          gh(gates_h.requires_grad() ? gates_h.grad_data() : nullptr) {}
-    void add(size_t at, const float* d, size_t n) const {
-        for (float* g : {gx, gh})
-            if (g)
+    float* gx = nullptr;
+    float* gh = nullptr;
+    bool gx_fresh = false, gh_fresh = false;
+    GateGrads(const Tensor& gates_x, const Tensor& gates_h) {
+        if (gates_x.requires_grad()) gx = gates_x.grad_data_fresh(gx_fresh);
+        if (gates_h.requires_grad()) gh = gates_h.grad_data_fresh(gh_fresh);
+    }
+    void put(size_t at, const float* d, size_t n) const {
+        put_row(gx, gx_fresh, at, d, n);
+        put_row(gh, gh_fresh, at, d, n);
+    }
+    static void put_row(float* g, bool fresh, size_t at, const float* d, size_t n) {
+        if (g)
 #pragma omp simd
-                for (size_t k = 0; k < n; ++k) g[at + k] += d[k];
+            for (size_t k = 0; k < n; ++k) add_or_store(g[at + k], d[k], fresh);
     }
 };
 }  // namespace
@@ -84,14 +90,40 @@ LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Ten
             cell_row(gx_all + b * 4 * H, gh_all + b * 4 * H, c_all + b * H, H, saved->act.data() + b * 4 * H,
                      saved->tanh_c.data() + b * H, c_new_all + b * H, h_new_all + b * H);
     });
+    // h' is a child of c', so the rule of h' runs first. It leaves dL/d(o) in `saved`, and the rule
+    // of c' writes all four gate gradients of a row in one pass (stored, not added, into a fresh
+    // buffer: no zero-filling of the [B, 4H] gradients first).
+    if (h_new.requires_grad())
+        // h' = o⊙tanh(c'):  do = dh'⊙tanh(c')·o(1-o),  dc' += dh'⊙o·(1 - tanh²(c'))
+        set_backward(h_new, [c_new, saved, B, H](const Node& node) {
+            bool fresh = false;
+            float* dc_new = c_new.requires_grad() ? c_new.grad_data_fresh(fresh) : nullptr;
+            saved->d_o.resize(B * H);
+            parallel_for(B, 2 * H, [&](size_t first, size_t last) {
+                for (size_t b = first; b < last; ++b) {
+                    const float* o = saved->act.data() + b * 4 * H + 3 * H;
+                    const float* tc = saved->tanh_c.data() + b * H;
+                    const float* d = node.grad.data() + b * H;
+                    float* d_o = saved->d_o.data() + b * H;
+#pragma omp simd
+                    for (size_t j = 0; j < H; ++j) d_o[j] = d[j] * tc[j] * o[j] * (1.0f - o[j]);
+                    if (dc_new)
+#pragma omp simd
+                        for (size_t j = 0; j < H; ++j)
+                            add_or_store(dc_new[b * H + j], d[j] * o[j] * (1.0f - tc[j] * tc[j]), fresh);
+                }
+            });
+        });
     if (c_new.requires_grad())
         // c' = f⊙c + i⊙g:  dc = dc'⊙f,  di = dc'⊙g,  df = dc'⊙c,  dg = dc'⊙i;
         // through the activations: σ' = σ(1-σ), tanh' = 1 - tanh²
         set_backward(c_new, [gates_x, gates_h, c, saved, B, H](const Node& node) {
             const GateGrads grads(gates_x, gates_h);
-            float* dc = c.requires_grad() ? c.grad_data() : nullptr;
+            bool dc_fresh = false;
+            float* dc = c.requires_grad() ? c.grad_data_fresh(dc_fresh) : nullptr;
+            const float* d_o_all = saved->d_o.empty() ? nullptr : saved->d_o.data();  // empty: h' got no gradient
             parallel_for(B, 4 * H, [&](size_t first, size_t last) {
-                std::vector<float> d_pre(3 * H);  // one row's dL/d(pre-activation) of i, f, g
+                std::vector<float> d_pre(4 * H);  // one row's dL/d(pre-activation) of i, f, g, o
                 for (size_t b = first; b < last; ++b) {
                     const float* act = saved->act.data() + b * 4 * H;
                     const float *i = act, *f = act + H, *g = act + 2 * H;
@@ -102,33 +134,15 @@ LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Ten
                         d_pre[j] = d[j] * g[j] * i[j] * (1.0f - i[j]);
                         d_pre[H + j] = d[j] * c_old[j] * f[j] * (1.0f - f[j]);
                         d_pre[2 * H + j] = d[j] * i[j] * (1.0f - g[j] * g[j]);
+                        d_pre[3 * H + j] = d_o_all ? d_o_all[b * H + j] : 0.0f;
                     }
-                    grads.add(b * 4 * H, d_pre.data(), 3 * H);
+                    grads.put(b * 4 * H, d_pre.data(), 4 * H);
                     if (dc)
 #pragma omp simd
-                        for (size_t j = 0; j < H; ++j) dc[b * H + j] += d[j] * f[j];
+                        for (size_t j = 0; j < H; ++j) add_or_store(dc[b * H + j], d[j] * f[j], dc_fresh);
                 }
             });
-        });
-    if (h_new.requires_grad())
-        // h' = o⊙tanh(c'):  do = dh'⊙tanh(c')·o(1-o),  dc' += dh'⊙o·(1 - tanh²(c'))
-        set_backward(h_new, [c_new, gates_x, gates_h, saved, B, H](const Node& node) {
-            const GateGrads grads(gates_x, gates_h);
-            float* dc_new = c_new.requires_grad() ? c_new.grad_data() : nullptr;
-            parallel_for(B, 2 * H, [&](size_t first, size_t last) {
-                std::vector<float> d_o(H);  // one row's dL/d(pre-activation of o)
-                for (size_t b = first; b < last; ++b) {
-                    const float* o = saved->act.data() + b * 4 * H + 3 * H;
-                    const float* tc = saved->tanh_c.data() + b * H;
-                    const float* d = node.grad.data() + b * H;
-#pragma omp simd
-                    for (size_t j = 0; j < H; ++j) d_o[j] = d[j] * tc[j] * o[j] * (1.0f - o[j]);
-                    grads.add(b * 4 * H + 3 * H, d_o.data(), H);
-                    if (dc_new)
-#pragma omp simd
-                        for (size_t j = 0; j < H; ++j) dc_new[b * H + j] += d[j] * o[j] * (1.0f - tc[j] * tc[j]);
-                }
-            });
+            saved->d_o = FloatBuffer();  // used: a second backward through this graph starts afresh
         });
     return {h_new, c_new};
 }
