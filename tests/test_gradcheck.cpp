@@ -347,6 +347,18 @@ const std::map<std::string, OpCheck>& op_checks() {
              expect_gradcheck("v as [A]", [](const std::vector<Tensor>& in) { return additive_scores(in[0], in[1], in[2]); },
                               {param({1, 5}, 124), param({1, 2, 5}, 125), param({5}, 126)});
          }}},
+        {"head_scores", {"fused", [] {
+             expect_gradcheck("2 heads, Tq != Tk", [](const std::vector<Tensor>& in) {
+                 return head_scores(in[0], in[1], 2, 0.5f);
+             }, {param({2, 3, 4}, 127), param({2, 5, 4}, 128)});
+             expect_gradcheck("one tensor as queries and keys", [](const std::vector<Tensor>& in) {
+                 return head_scores(in[0], in[0], 3, 0.7f);
+             }, {param({1, 4, 6}, 129)});
+         }}},
+        {"head_context", {"fused", [] {
+             expect_gradcheck("2 heads, Tq != Tk", [](const std::vector<Tensor>& in) { return head_context(in[0], in[1]); },
+                              {param({2, 2, 3, 5}, 130, 0.0f, 1.0f), param({2, 5, 4}, 131)});
+         }}},
     };
     return table;
 }

@@ -160,6 +160,10 @@ const std::map<std::string, Runner>& runners() {
         {"additive_scores", {"fused", [](const F&, const Inputs& in) {
              return additive_scores(in.at("query"), in.at("keys"), in.at("v"));
          }}},
+        {"head_scores", {"fused", [](const F& f, const Inputs& in) {
+             return head_scores(in.at("q"), in.at("k"), int_arg(f, "heads"), float_arg(f, "scale"));
+         }}},
+        {"head_context", {"fused", [](const F&, const Inputs& in) { return head_context(in.at("weights"), in.at("v")); }}},
     };
     return table;
 }

@@ -97,7 +97,7 @@ Tensor dropout(const Tensor& a, float p, bool training, Rng& rng = global_rng())
 // (either may be undefined for none).
 Tensor layer_norm(const Tensor& a, const Tensor& weight, const Tensor& bias, float eps = 1e-5f);
 
-// ---- fused kernels for the recurrent models' hot loops -------------------------------------
+// ---- fused kernels for the recurrent models and attention --------------------------------
 // One LSTM step after its two matrix products (ops/lstm_cell.cpp): gates_x = x·W_ihᵀ + b_ih and
 // gates_h = h·W_hhᵀ + b_hh, each [B, 4H] in PyTorch's gate order i, f, g, o; c [B, H].
 // Returns h' = o ⊙ tanh(c') and c' = f ⊙ c + i ⊙ g (graph nodes "lstm_cell_h", "lstm_cell_c").
@@ -108,6 +108,12 @@ LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Ten
 // Bahdanau scores (ops/additive_scores.cpp): e[b, s] = Σ_a v[a] · tanh(query[b, a] + keys[b, s, a])
 // for query [B, A], keys [B, S, A], v [A] or [1, A] (a Linear(A, 1) weight) -> [B, S].
 Tensor additive_scores(const Tensor& query, const Tensor& keys, const Tensor& v);
+// Multi-head attention's products with the heads read in place (ops/attention_heads.cpp): head h
+// of a [B, T, E] projection is its columns h·d .. h·d+d-1, d = E / heads.
+// head_scores: q [B, Tq, E], k [B, Tk, E] -> [B, heads, Tq, Tk], scale · Q_h·K_hᵀ for every head.
+// head_context: weights [B, heads, Tq, Tk], v [B, Tk, E] -> [B, Tq, E], head h's P·V_h in its columns.
+Tensor head_scores(const Tensor& q, const Tensor& k, int heads, float scale);
+Tensor head_context(const Tensor& weights, const Tensor& v);
 
 // ---- the list of every differentiable op (ops/op_list.cpp) ---------------------------------
 // The names each op records as its grad_fn. The gradcheck test reads this list and fails

@@ -199,6 +199,25 @@ case("lstm_cell_h__basic", lstm_inputs, lambda gates_x, gates_h, c: lstm_gates(g
 case("additive_scores__basic", lambda: dict(query=r(2, 3), keys=r(2, 4, 3, lo=-2, hi=2), v=r(1, 3)),
      lambda query, keys, v: (v.reshape(-1) * torch.tanh(query.unsqueeze(1) + keys)).sum(-1))
 
+
+# multi-head attention's products on heads read in place (tinyattn/ops/attention_heads.cpp),
+# written the PyTorch way: split [B, T, E] into [B, H, T, d] heads, multiply, merge back.
+def split_heads(x, heads):
+    B, T, E = x.shape
+    return x.reshape(B, T, heads, E // heads).transpose(1, 2)
+
+
+def merge_heads(x):
+    B, H, T, d = x.shape
+    return x.transpose(1, 2).reshape(B, T, H * d)
+
+
+case("head_scores__basic", lambda: dict(q=r(2, 3, 6), k=r(2, 4, 6)),
+     lambda q, k, heads, scale: split_heads(q, heads) @ split_heads(k, heads).transpose(-1, -2) * scale,
+     heads=3, scale=0.4)
+case("head_context__basic", lambda: dict(weights=torch.softmax(r(2, 2, 3, 4, lo=-2, hi=2), -1), v=r(2, 4, 6)),
+     lambda weights, v: merge_heads(weights @ split_heads(v, weights.shape[1])))
+
 # Cases whose reference values are computed in float64 (from the same float32 inputs) and then
 # rounded to float32: the exact answer, where float32 PyTorch is itself too far from it.
 FLOAT64 = {"layer_norm__large_offset"}

@@ -1,10 +1,9 @@
-// multihead_attention.cpp — project, split into heads, scaled dot-product, merge, project.
+// multihead_attention.cpp — project, attend in every head, merge, project.
 #include "tinyattn/nn/multihead_attention.hpp"
 
 #include <cmath>
 #include <stdexcept>
 
-#include "tinyattn/nn/scaled_dot_product.hpp"
 #include "tinyattn/ops.hpp"
 
 namespace tinyattn::nn {
@@ -28,11 +27,9 @@ MultiheadAttention::MultiheadAttention(int E, int H, bool bias, float p, Rng& rn
 }
 
 Tensor MultiheadAttention::project(const Tensor& x, int which) const {
-    const int B = x.size(0), T = x.size(1);
     const Tensor w = narrow(in_proj_weight, 0, which * embed_dim, embed_dim);
     const Tensor b = in_proj_bias.defined() ? narrow(in_proj_bias, 0, which * embed_dim, embed_dim) : Tensor();
-    // [B, T, E] -> [B, T, H, d] -> [B, H, T, d]: head h reads columns h·d .. h·d+d-1
-    return permute(reshape(linear(x, w, b), {B, T, num_heads, head_dim}), {0, 2, 1, 3});
+    return linear(x, w, b);  // [B, T, E]: head h is columns h·d .. h·d+d-1
 }
 
 AttentionOutput MultiheadAttention::forward(const Tensor& query, const Tensor& key, const Tensor& value,
@@ -56,11 +53,15 @@ AttentionOutput MultiheadAttention::forward(const Tensor& query, const Tensor& k
     if (key_padding_mask.defined()) mask = reshape(key_padding_mask, {B, 1, 1, Tk});
     if (attn_mask.defined()) mask = mask.defined() ? add(mask, attn_mask) : attn_mask;
 
-    const AttentionOutput heads = scaled_dot_product_attention(project(query, 0), project(key, 1), project(value, 2),
-                                                               mask, dropout, is_training(), *rng_);
-    // [B, H, Tq, d] -> [B, Tq, H, d] -> [B, Tq, E]: the heads side by side, then W^O
-    const Tensor merged = reshape(permute(heads.context, {0, 2, 1, 3}), {B, Tq, embed_dim});
-    return {out_proj.forward(merged), heads.weights};
+    // Per head h: softmax(Q_h·K_hᵀ / √d) · V_h. The heads are not copied out into [B, H, T, d]
+    // tensors (reshape + permute, as scaled_dot_product.cpp would need): head_scores and
+    // head_context multiply each head where it lies in the projections (ops/attention_heads.cpp),
+    // and the contexts land side by side in [B, Tq, E], ready for W^O.
+    const Tensor scores = head_scores(project(query, 0), project(key, 1), num_heads,
+                                      1.0f / std::sqrt(float(head_dim)));  // [B, H, Tq, Tk]
+    const Tensor weights = masked_softmax(scores, mask);
+    const Tensor dropped = tinyattn::dropout(weights, dropout, is_training(), *rng_);
+    return {out_proj.forward(head_context(dropped, project(value, 2))), weights};
 }
 
 }  // namespace tinyattn::nn

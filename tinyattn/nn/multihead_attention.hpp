@@ -34,7 +34,8 @@ public:
     Linear out_proj;
 private:
     Rng* rng_;
-    // [B, T, E] -> one of the three projections, split into heads: [B, H, T, head_dim]
+    // [B, T, E] -> one of the three projections (0 query, 1 key, 2 value), [B, T, E]:
+    // head h reads its columns h·head_dim .. h·head_dim + head_dim - 1 in place
     Tensor project(const Tensor& x, int which) const;
 };
 

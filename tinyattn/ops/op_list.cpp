@@ -20,7 +20,7 @@ const std::vector<std::string>& differentiable_ops() {
         // softmax, losses, regularisation, normalisation
         "softmax", "log_softmax", "cross_entropy", "dropout", "layer_norm",
         // fused kernels
-        "lstm_cell_c", "lstm_cell_h", "additive_scores",
+        "lstm_cell_c", "lstm_cell_h", "additive_scores", "head_scores", "head_context",
     };
     return ops;
 }
