@@ -14,8 +14,8 @@
 // The products are the same gemm calls, on the same numbers in the same order, as the copying
 // version (K_h is transposed into a small scratch block as the copying version's transpose did),
 // so both give the same bits — tests/test_nn_attention.cpp checks it.
-#include <cmath>
 #include <stdexcept>
+#include <vector>
 
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/kernels/gemm.hpp"
@@ -48,6 +48,14 @@ void for_each_head(const Heads& s, Product product) {
     }
 }
 
+// A small block of scratch floats per thread, grown once and reused (a head's K_hᵀ, or its
+// dL/dK_hᵀ before it is added into dL/dk): no allocation per head.
+float* scratch(std::size_t n) {
+    thread_local std::vector<float> buf;
+    if (buf.size() < n) buf.resize(n);
+    return buf.data();
+}
+
 // kt[c, j] = K_h[j, c]: the [d, Tk] transpose of one head's keys.
 void transpose_head(const float* k, int Tk, int d, int E, float* kt) {
     for (int j = 0; j < Tk; ++j)
@@ -73,26 +81,29 @@ Tensor head_scores(const Tensor& q, const Tensor& k, int heads, float scale) {
     const float *Q = q.data(), *K = k.data();
     float* S = out.data();
     for_each_head(s, [=](int b, int h) {
-        std::vector<float> kt(std::size_t(s.d) * s.Tk);
-        transpose_head(K + s.k_at(b, h), s.Tk, s.d, s.E, kt.data());
+        float* kt = scratch(std::size_t(s.d) * s.Tk);
+        transpose_head(K + s.k_at(b, h), s.Tk, s.d, s.E, kt);
         float* block = S + s.s_at(b, h);
-        gemm(false, false, s.Tq, s.Tk, s.d, 1.0f, Q + s.q_at(b, h), s.E, kt.data(), s.Tk, 0.0f, block, s.Tk);
+        gemm(false, false, s.Tq, s.Tk, s.d, 1.0f, Q + s.q_at(b, h), s.E, kt, s.Tk, 0.0f, block, s.Tk);
         // S = (Q_h·K_hᵀ)·scale, rounded as mul(matmul(q, kᵀ), scale) does. (gemm's alpha would
         // scale Q_h while packing it: (scale·Q_h)·K_hᵀ, a different last bit.)
         for (int i = 0; i < s.Tq * s.Tk; ++i) block[i] *= scale;
     });
     if (out.requires_grad())
         set_backward(out, [q, k, s, scale](const Node& node) {
-            const float *Q = q.data(), *K = k.data(), *G = node.grad.data();
-            // dL/dQ_h = G'·K_h  (= G'·(K_hᵀ)ᵀ, read from the transposed block), G' = scale·G
+            const float *Q = q.data(), *K = k.data();
+            // G' = scale·G once for both products (rounded as mul's backward rounds it)
+            FloatBuffer scaled(node.grad.size());
+            for (std::size_t i = 0; i < scaled.size(); ++i) scaled[i] = node.grad[i] * scale;
+            const float* G = scaled.data();
+            // dL/dQ_h = G'·K_h  (= G'·(K_hᵀ)ᵀ, read from the transposed block)
             if (q.requires_grad()) {
                 bool fresh;
                 float* dQ = q.grad_data_fresh(fresh);
                 for_each_head(s, [=](int b, int h) {
-                    std::vector<float> kt(std::size_t(s.d) * s.Tk), g(std::size_t(s.Tq) * s.Tk);
-                    transpose_head(K + s.k_at(b, h), s.Tk, s.d, s.E, kt.data());
-                    for (std::size_t i = 0; i < g.size(); ++i) g[i] = G[s.s_at(b, h) + i] * scale;
-                    gemm(false, true, s.Tq, s.d, s.Tk, 1.0f, g.data(), s.Tk, kt.data(), s.Tk, fresh ? 0.0f : 1.0f,
+                    float* kt = scratch(std::size_t(s.d) * s.Tk);
+                    transpose_head(K + s.k_at(b, h), s.Tk, s.d, s.E, kt);
+                    gemm(false, true, s.Tq, s.d, s.Tk, 1.0f, G + s.s_at(b, h), s.Tk, kt, s.Tk, fresh ? 0.0f : 1.0f,
                          dQ + s.q_at(b, h), s.E);
                 });
             }
@@ -101,9 +112,8 @@ Tensor head_scores(const Tensor& q, const Tensor& k, int heads, float scale) {
                 bool fresh;
                 float* dK = k.grad_data_fresh(fresh);
                 for_each_head(s, [=](int b, int h) {
-                    std::vector<float> g(std::size_t(s.Tq) * s.Tk), dkt(std::size_t(s.d) * s.Tk);
-                    for (std::size_t i = 0; i < g.size(); ++i) g[i] = G[s.s_at(b, h) + i] * scale;
-                    gemm(true, false, s.d, s.Tk, s.Tq, 1.0f, Q + s.q_at(b, h), s.E, g.data(), s.Tk, 0.0f, dkt.data(),
+                    float* dkt = scratch(std::size_t(s.d) * s.Tk);
+                    gemm(true, false, s.d, s.Tk, s.Tq, 1.0f, Q + s.q_at(b, h), s.E, G + s.s_at(b, h), s.Tk, 0.0f, dkt,
                          s.Tk);
                     float* dk = dK + s.k_at(b, h);
                     for (int j = 0; j < s.Tk; ++j)
