@@ -394,6 +394,12 @@ TEST_CASE("MultiheadAttention: heads read in place give the same bits as copying
             REQUIRE(results[0][i] == results[1][i]);
         }
     }
+    // Shapes that do not fit are named in the error.
+    REQUIRE_THROWS_WITH(head_scores(zeros({2, 3, 6}), zeros({2, 4, 6}), 4, 1.0f),
+                        Contains("head_scores") && Contains("[2, 3, 6]") && Contains("4 heads"));
+    REQUIRE_THROWS_WITH(head_scores(zeros({2, 3, 6}), zeros({1, 4, 6}), 2, 1.0f), Contains("[1, 4, 6]"));
+    REQUIRE_THROWS_WITH(head_context(zeros({2, 2, 3, 4}), zeros({2, 5, 6})),
+                        Contains("head_context") && Contains("[2, 2, 3, 4]") && Contains("[2, 5, 6]"));
 }
 
 // ---- positional encoding -------------------------------------------------------------------

@@ -3,8 +3,8 @@
 // With H heads of d = E / H numbers each, head h of a [B, T, E] projection is its columns
 // h·d .. h·d+d-1. The textbook way (nn/scaled_dot_product.cpp) first copies the heads out:
 // reshape to [B, T, H, d], permute to [B, H, T, d], and after the products permute and reshape
-// back — about a dozen copies per attention call, forward and backward (~8 % of a Transformer
-// step). gemm takes a row stride, so a head can be multiplied right where it is: its rows are
+// back — about a dozen copies per attention call, forward and backward (a quarter of a small
+// Transformer's training step: W4 in bench/README.md). gemm takes a row stride, so a head can be multiplied right where it is: its rows are
 // d numbers long but E apart. Per (b, h):
 //   head_scores:   S = scale · Q_h · K_hᵀ          [Tq, Tk]   from q [B, Tq, E], k [B, Tk, E]
 //   head_context:  C_h = P · V_h                  [Tq, d]    written into columns h·d.. of [B, Tq, E]
