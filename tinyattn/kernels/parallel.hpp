@@ -57,4 +57,19 @@ void parallel_for(std::size_t n, std::size_t item_size, Body body) {
     });
 }
 
+// body(i) for i in [0, n), whole items shared out among the threads (thread t takes items t,
+// t + threads, ...) when the total `work` reaches `min_work`. For batches of small products
+// (attention's per-head products: too small to split one among threads); each item is then
+// computed exactly as on one thread. Items must write separate outputs.
+template <class Body>
+void parallel_for_each(int n, std::size_t work, std::size_t min_work, Body body) {
+    if (n > 1 && use_threads(work, min_work)) {
+        parallel_region([&](int thread, int threads) {
+            for (int i = thread; i < n; i += threads) body(i);
+        });
+    } else {
+        for (int i = 0; i < n; ++i) body(i);
+    }
+}
+
 }  // namespace tinyattn

@@ -4,8 +4,8 @@
 // h·d .. h·d+d-1. The textbook way (nn/scaled_dot_product.cpp) first copies the heads out:
 // reshape to [B, T, H, d], permute to [B, H, T, d], and after the products permute and reshape
 // back — about a dozen copies per attention call, forward and backward (a quarter of a small
-// Transformer's training step: W4 in bench/README.md). gemm takes a row stride, so a head can be multiplied right where it is: its rows are
-// d numbers long but E apart. Per (b, h):
+// Transformer's training step: W4 in bench/README.md). gemm takes a row stride, so a head can
+// be multiplied right where it is: its rows are d numbers long but E apart. Per (b, h):
 //   head_scores:   S = scale · Q_h · K_hᵀ          [Tq, Tk]   from q [B, Tq, E], k [B, Tk, E]
 //   head_context:  C_h = P · V_h                  [Tq, d]    written into columns h·d.. of [B, Tq, E]
 // Backward (G = dL/d(output) of the same head):
@@ -34,18 +34,10 @@ struct Heads {
     long work() const { return long(B) * H * Tq * Tk * d; }  // multiply-adds of one batch of products
 };
 
-// product(b, h) for every head; the threads share out whole heads (each one is then computed
-// exactly as on one thread), as matmul does for its batches.
+// product(b, h) for every head; the threads share out whole heads, as matmul does for its batches.
 template <class Product>
 void for_each_head(const Heads& s, Product product) {
-    const int n = s.B * s.H;
-    if (n > 1 && use_threads(std::size_t(s.work()), kParallelWork)) {
-        parallel_region([&](int thread, int threads) {
-            for (int i = thread; i < n; i += threads) product(i / s.H, i % s.H);
-        });
-    } else {
-        for (int i = 0; i < n; ++i) product(i / s.H, i % s.H);
-    }
+    parallel_for_each(s.B * s.H, std::size_t(s.work()), kParallelWork, [&](int i) { product(i / s.H, i % s.H); });
 }
 
 // A small block of scratch floats per thread, grown once and reused (a head's K_hᵀ, or its

@@ -16,17 +16,10 @@ std::string pair_str(const Tensor& a, const Tensor& b) {
 }
 
 // product(i) for every i in the batch. Attention's per-head products are tiny (12×32 · 32×12
-// in W4) and there are B·H of them: too small to split one product among threads, so the
-// threads share out whole products instead (each one is then computed exactly as on one thread).
+// in W4) and there are B·H of them: the threads share out whole products (parallel.hpp).
 template <class Product>
 void for_each_product(int batch, long work, Product product) {
-    if (batch > 1 && use_threads(std::size_t(work), kParallelWork)) {
-        parallel_region([&](int thread, int threads) {
-            for (int i = thread; i < batch; i += threads) product(i);
-        });
-    } else {
-        for (int i = 0; i < batch; ++i) product(i);
-    }
+    parallel_for_each(batch, std::size_t(work), kParallelWork, product);
 }
 }  // namespace
 
