@@ -94,8 +94,11 @@ TEST_CASE("gemm with beta = 0 ignores NaN already in C (it is overwritten, not s
 }
 
 TEST_CASE("gemm shared among threads matches the reference and gives the same bits as one thread", "[gemm]") {
-    // Large enough to be cut into one rectangle per thread: split by columns (wide C), by rows
-    // (tall C), a thin product with one row (a batch of one), one with few columns (scores).
+    // Large enough to be cut into chunks that the threads take in turn: chunks of columns (wide
+    // C), of rows (tall C), both with k-slices and a ragged last chunk; a thin product with one
+    // row (a batch of one), one with few columns (scores); and one whose shared operand is too big
+    // for small chunks (one chunk per thread). Three threads on two cores: some take chunks from
+    // another thread's block.
     const int shapes[][3] = {{32, 515, 321}, {517, 40, 257}, {1, 4099, 257}, {1031, 3, 301}, {300, 300, 300}};
     for (const auto& s : shapes)
         for (int ta = 0; ta < 2; ++ta)
@@ -107,17 +110,20 @@ TEST_CASE("gemm shared among threads matches the reference and gives the same bi
                 const std::vector<float> A = random_buffer(size_t(c.trans_a ? c.K : c.M) * lda, rng);
                 const std::vector<float> B = random_buffer(size_t(c.trans_b ? c.N : c.K) * ldb, rng);
                 const std::vector<float> C0 = random_buffer(size_t(c.M) * c.N, rng);
-                std::vector<float> C1 = C0, C2 = C0;
+                std::vector<float> C1 = C0, C2 = C0, C3 = C0;
                 const int threads_before = omp_get_max_threads();
-                set_busy_backoff(false);  // take the 2-thread path even on a busy test machine
+                set_busy_backoff(false);  // take the parallel path even on a busy test machine
                 omp_set_num_threads(1);
                 gemm(c.trans_a, c.trans_b, c.M, c.N, c.K, c.alpha, A.data(), lda, B.data(), ldb, c.beta, C1.data(), c.N);
                 omp_set_num_threads(2);
                 gemm(c.trans_a, c.trans_b, c.M, c.N, c.K, c.alpha, A.data(), lda, B.data(), ldb, c.beta, C2.data(), c.N);
+                omp_set_num_threads(3);
+                gemm(c.trans_a, c.trans_b, c.M, c.N, c.K, c.alpha, A.data(), lda, B.data(), ldb, c.beta, C3.data(), c.N);
                 omp_set_num_threads(threads_before);
                 set_busy_backoff(true);
                 INFO("M=" << c.M << " N=" << c.N << " K=" << c.K << " trans_a=" << ta << " trans_b=" << tb);
-                REQUIRE(C1 == C2);  // bit for bit: a thread's share is computed exactly as before
+                REQUIRE(C1 == C2);  // bit for bit: every element is computed exactly as on one thread
+                REQUIRE(C1 == C3);
             }
 }
 

@@ -28,16 +28,16 @@
 //    MC = 144 (144·256·4 B = 144 KiB of packed A), which stay in the 512 KiB L2 cache while
 //    all the B panels pass by. Columns are cut at NC = 3072 only to bound the packed-B buffer.
 //
-// 5. Threads. C is cut into one rectangle per thread, along its longer side and in whole
-//    tiles, and every thread runs the one-thread algorithm above on its own rectangle with its
-//    own packing buffers. The shared operand gets packed once per thread (a little redundant
-//    copying), but the threads never wait for each other until the end: a parallel region
-//    whose threads meet at barriers after every packing step paid more in waiting than it
-//    gained for the products of a small LSTM (32×320 · 320×512). Starting the threads still
-//    costs a few microseconds, so only products of at least kParallelWork multiply-adds
-//    are split (and none while the machine is too busy to give every thread a core: see
-//    kernels/parallel.hpp). Each element of C is computed by the same instructions in the
-//    same order however C is cut, so the result does not depend on the number of threads.
+// 5. Threads. C is cut along its longer side into chunks of whole tiles, which the threads
+//    take in turn (see "sharing a product among threads" below). Each thread packs the operand
+//    that all chunks share once, into its own buffer, and the threads never wait for each other
+//    until the end: a parallel region whose threads meet at barriers after every packing step
+//    paid more in waiting than it gained for the products of a small LSTM (32×320 · 320×512).
+//    Starting the threads still costs a few microseconds, so only products of at least
+//    kParallelWork multiply-adds are split (and none while the machine is too busy to give
+//    every thread a core: see kernels/parallel.hpp). Each element of C is computed by the same
+//    instructions in the same order however C is cut, so the result does not depend on the
+//    number of threads, nor on which thread took which chunk.
 //
 // 6. Thin products. With fewer than 4 rows or 8 columns (a batch of one, a score vector
 //    v·x) most of a 6×16 tile would be padding, so those go to plain loops instead
@@ -45,6 +45,7 @@
 #include "tinyattn/kernels/gemm.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <vector>
 
@@ -217,63 +218,171 @@ void micro_kernel(int kc, const float* a, const float* b, float* C, int ldc, int
 #endif
 
 // Packed buffers, grown once and reused: no allocation per call in a training loop.
-std::vector<float>& packed_a_buffer() { thread_local std::vector<float> buf; return buf; }
-std::vector<float>& packed_b_buffer() { thread_local std::vector<float> buf; return buf; }
+// Only ever grow: resize() zero-fills every element it adds, so shrinking for a small product
+// and growing back for the next big one would memset the buffer on every call (that was 7 % of
+// a W1 step). Packing overwrites whatever it uses.
+float* packed_a_buffer(std::size_t size) {
+    thread_local std::vector<float> buf;
+    if (buf.size() < size) buf.resize(size);
+    return buf.data();
+}
+float* packed_b_buffer(std::size_t size) {
+    thread_local std::vector<float> buf;
+    if (buf.size() < size) buf.resize(size);
+    return buf.data();
+}
 
+// Rows [i, i+rows) of alpha·op(A), depth [p, p+kc), as consecutive MR-row panels.
+void pack_a_panels(bool t, const float* A, int lda, int i, int rows, int p, int kc, float alpha, float* dst) {
+    for (int r = 0; r < rows; r += MR)
+        pack_a(t, A, lda, i + r, std::min(MR, rows - r), p, kc, alpha, dst + std::size_t(r) * kc);
+}
+// Columns [j, j+cols) of op(B), depth [p, p+kc), as consecutive NR-column panels.
+void pack_b_panels(bool t, const float* B, int ldb, int j, int cols, int p, int kc, float* dst) {
+    for (int c = 0; c < cols; c += NR) pack_b(t, B, ldb, j + c, std::min(NR, cols - c), p, kc, dst + std::size_t(c) * kc);
+}
+
+// C[0:rows, 0:cols] = (packed A panels)·(packed B panels) over one k-slice, + beta·C: every tile,
+// column panel by column panel, so that a B panel stays in L1 while the A panels pass by.
+void multiply_panels(int kc, const float* Ap, int rows, const float* Bp, int cols, float* C, int ldc, float beta) {
+    for (int j = 0; j < cols; j += NR)
+        for (int i = 0; i < rows; i += MR)
+            micro_kernel(kc, Ap + std::size_t(i) * kc, Bp + std::size_t(j) * kc, C + std::size_t(i) * ldc + j, ldc,
+                         std::min(MR, rows - i), std::min(NR, cols - j), beta);
+}
 
 // One thread, the whole product: packing, cache blocks and micro-kernel (points 2-4).
 void gemm_packed(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
                  const float* B, int ldb, float beta, float* C, int ldc) {
-    const int m_panels = (M + MR - 1) / MR;
-    const int m_blocks = (M + MC - 1) / MC;
-    std::vector<float>& ap = packed_a_buffer();
-    std::vector<float>& bp = packed_b_buffer();
-    // Only ever grow: resize() zero-fills every element it adds, so shrinking for a small
-    // product and growing back for the next big one would memset the buffer on every call
-    // (that was 7 % of a W1 step). Packing overwrites whatever it uses.
-    const std::size_t a_size = std::size_t(m_panels) * MR * KC, b_size = std::size_t(std::min(N, NC) + NR) * KC;
-    if (ap.size() < a_size) ap.resize(a_size);
-    if (bp.size() < b_size) bp.resize(b_size);
-    float* Ap = ap.data();
-    float* Bp = bp.data();
+    const int m_pad = (M + MR - 1) / MR * MR;
+    float* Ap = packed_a_buffer(std::size_t(m_pad) * KC);
+    float* Bp = packed_b_buffer(std::size_t(std::min(N, NC) + NR) * KC);
     for (int jc = 0; jc < N; jc += NC) {
-        const int nc = std::min(NC, N - jc), n_panels = (nc + NR - 1) / NR;
+        const int nc = std::min(NC, N - jc);
         for (int pc = 0; pc < K; pc += KC) {
             const int kc = std::min(KC, K - pc);
             const float beta_here = pc == 0 ? beta : 1.0f;  // later k-slices accumulate onto the first
-            for (int jp = 0; jp < n_panels; ++jp)
-                pack_b(trans_b, B, ldb, jc + jp * NR, std::min(NR, nc - jp * NR), pc, kc, Bp + std::size_t(jp) * NR * kc);
-            for (int ip = 0; ip < m_panels; ++ip)
-                pack_a(trans_a, A, lda, ip * MR, std::min(MR, M - ip * MR), pc, kc, alpha, Ap + std::size_t(ip) * MR * kc);
-            // Tiles in (row block, column panel) order: consecutive tiles share the row block,
-            // so its packed A stays in L2 while the B panels stream past.
-            for (int ib = 0; ib < m_blocks; ++ib)
-                for (int jp = 0; jp < n_panels; ++jp) {
-                    const int j = jc + jp * NR, cols = std::min(NR, N - j);
-                    const float* b = Bp + std::size_t(jp) * NR * kc;
-                    for (int i = ib * MC; i < std::min(M, ib * MC + MC); i += MR)
-                        micro_kernel(kc, Ap + std::size_t(i / MR) * MR * kc, b, C + std::size_t(i) * ldc + j, ldc,
-                                     std::min(MR, M - i), cols, beta_here);
-                }
+            pack_b_panels(trans_b, B, ldb, jc, nc, pc, kc, Bp);
+            pack_a_panels(trans_a, A, lda, 0, M, pc, kc, alpha, Ap);
+            // Row block by row block: a block's packed A stays in L2 while the B panels stream past.
+            for (int i = 0; i < M; i += MC)
+                multiply_panels(kc, Ap + std::size_t(i) * kc, std::min(MC, M - i), Bp, nc,
+                                C + std::size_t(i) * ldc + jc, ldc, beta_here);
         }
     }
 }
 
-// Rows [i0, i1) × columns [j0, j1) of C: one thread's share (point 5).
-struct Rectangle {
-    int i0, i1, j0, j1;
+// ---- sharing a product among threads (point 5) ------------------------------------------------
+// C's longer side is cut into chunks of whole tiles and the chunks into one block per thread, in
+// order. Each thread works through its own block first — the same part of C every time, so the
+// weights it packed last time may still be in its cache — and then helps with the others'
+// blocks, taking their next chunks. A thread that runs slower (its core busy with something
+// else for a moment) so takes fewer chunks instead of making the others wait for it at the end:
+// with one fixed half each, the two threads of a W4 step spent ~10 % of every product waiting.
+//
+// How small a chunk may be depends on what it re-reads. A row chunk multiplies its rows of A by
+// all of op(B), packed once per thread; while that fits in L2 (as it does for every Linear of the
+// workloads) a chunk can be two tiles, and ~16 chunks per thread keep the wait short. A bigger
+// op(B) would stream from L3 again for every chunk, so then each thread takes one chunk — its
+// half, blocked for the caches as in point 4. Column chunks and op(A) likewise.
+constexpr int kChunksPerThread = 16;
+constexpr std::size_t kMinChunkWork = std::size_t(1) << 16;  // multiply-adds: ~1 µs on one core
+constexpr std::size_t kSharedFitsL2 = std::size_t(1) << 16;  // floats: 256 KiB, half of L2
+
+struct Chunks {
+    bool by_rows;            // chunks of rows (C is tall) or of columns (C is wide)
+    int total, size, count;  // rows (or columns) of C, per chunk (whole tiles), and chunks
+    int per_block;           // chunks per thread's block: block b is [b·per_block, (b+1)·per_block)
+    struct alignas(64) Counter {  // one cache line each: the threads' counters do not share one
+        std::atomic<int> next;    // the block's next chunk nobody has taken yet
+    };
+    std::vector<Counter> blocks;
+
+    Chunks(int M, int N, int K, int threads) : blocks(std::size_t(threads)) {
+        const int row_tiles = (M + MR - 1) / MR, col_tiles = (N + NR - 1) / NR;
+        by_rows = row_tiles > col_tiles;
+        const int tiles = by_rows ? row_tiles : col_tiles, tiles_per_thread = (tiles + threads - 1) / threads;
+        const std::size_t shared = std::size_t(K) * (by_rows ? N : M);  // op(B) or op(A), whole
+        const std::size_t tile_work = std::size_t(K) * (by_rows ? std::size_t(MR) * N : std::size_t(NR) * M);
+        int tiles_per_chunk = tiles_per_thread;  // one chunk per thread ...
+        if (shared <= kSharedFitsL2)             // ... or smaller ones, but not tiny
+            tiles_per_chunk = std::min(tiles_per_thread, std::max(tiles / (kChunksPerThread * threads),
+                                                                  int((kMinChunkWork + tile_work - 1) / tile_work)));
+        total = by_rows ? M : N;
+        size = tiles_per_chunk * (by_rows ? MR : NR);
+        count = (total + size - 1) / size;
+        per_block = (count + threads - 1) / threads;
+        for (int b = 0; b < threads; ++b) blocks[std::size_t(b)].next = b * per_block;
+    }
+
+    // Thread `thread` takes a chunk (its first row or column, and its length): the next one of
+    // its own block, else of the following blocks in turn. False when every chunk is taken.
+    bool take(int thread, int& first, int& length) {
+        const int n = int(blocks.size());
+        for (int k = 0; k < n; ++k) {
+            const int b = (thread + k) % n;
+            const int c = blocks[std::size_t(b)].next.fetch_add(1);
+            if (c < std::min(count, (b + 1) * per_block)) {
+                first = c * size;
+                length = std::min(size, total - first);
+                return true;
+            }
+        }
+        return false;
+    }
 };
 
-// Cut C (M×N) into `parts` rectangles along its longer side, measured in tiles (MR rows, NR
-// columns) so that no thread gets a ragged tile in the middle of C.
-Rectangle share_of(int part, int parts, int M, int N) {
-    const int row_tiles = (M + MR - 1) / MR, col_tiles = (N + NR - 1) / NR;
-    if (col_tiles >= row_tiles) {
-        const int per = (col_tiles + parts - 1) / parts;
-        return {0, M, std::min(N, part * per * NR), std::min(N, (part + 1) * per * NR)};
-    }
-    const int per = (row_tiles + parts - 1) / parts;
-    return {std::min(M, part * per * MR), std::min(M, (part + 1) * per * MR), 0, N};
+// C cut into chunks of rows: every chunk needs all of op(B), so the thread packs it once, for
+// every k-slice, before taking chunks; a chunk then packs only its own rows of op(A).
+void multiply_row_chunks(bool trans_a, bool trans_b, int N, int K, float alpha, const float* A, int lda,
+                         const float* B, int ldb, float beta, float* C, int ldc, Chunks& chunks, int thread) {
+    const int n_pad = (N + NR - 1) / NR * NR;
+    float* Bp = packed_b_buffer(std::size_t(K) * n_pad);  // k-slice pc starts at pc·n_pad
+    for (int pc = 0; pc < K; pc += KC)
+        pack_b_panels(trans_b, B, ldb, 0, N, pc, std::min(KC, K - pc), Bp + std::size_t(pc) * n_pad);
+    float* Ap = packed_a_buffer(std::size_t(chunks.size) * KC);
+    int first, rows;
+    while (chunks.take(thread, first, rows))
+        for (int pc = 0; pc < K; pc += KC) {
+            const int kc = std::min(KC, K - pc);
+            pack_a_panels(trans_a, A, lda, first, rows, pc, kc, alpha, Ap);
+            for (int i = 0; i < rows; i += MC)  // row blocks, as in gemm_packed (a chunk may be a half)
+                multiply_panels(kc, Ap + std::size_t(i) * kc, std::min(MC, rows - i), Bp + std::size_t(pc) * n_pad, N,
+                                C + std::size_t(first + i) * ldc, ldc, pc == 0 ? beta : 1.0f);
+        }
+}
+
+// C cut into chunks of columns: every chunk needs all of op(A), packed once per thread; a chunk
+// packs only its own columns of op(B).
+void multiply_column_chunks(bool trans_a, bool trans_b, int M, int K, float alpha, const float* A, int lda,
+                            const float* B, int ldb, float beta, float* C, int ldc, Chunks& chunks, int thread) {
+    const int m_pad = (M + MR - 1) / MR * MR;
+    float* Ap = packed_a_buffer(std::size_t(K) * m_pad);  // k-slice pc starts at pc·m_pad
+    for (int pc = 0; pc < K; pc += KC)
+        pack_a_panels(trans_a, A, lda, 0, M, pc, std::min(KC, K - pc), alpha, Ap + std::size_t(pc) * m_pad);
+    float* Bp = packed_b_buffer(std::size_t(chunks.size) * KC);
+    int j, cols;
+    while (chunks.take(thread, j, cols))
+        for (int pc = 0; pc < K; pc += KC) {
+            const int kc = std::min(KC, K - pc);
+            pack_b_panels(trans_b, B, ldb, j, cols, pc, kc, Bp);
+            for (int i = 0; i < M; i += MC)
+                multiply_panels(kc, Ap + std::size_t(pc) * m_pad + std::size_t(i) * kc, std::min(MC, M - i), Bp, cols,
+                                C + std::size_t(i) * ldc + j, ldc, pc == 0 ? beta : 1.0f);
+        }
+}
+
+// Thin products need no packing: each chunk is a smaller thin product.
+void multiply_thin_chunks(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
+                          const float* B, int ldb, float beta, float* C, int ldc, Chunks& chunks, int thread) {
+    int first, length;
+    while (chunks.take(thread, first, length))
+        if (chunks.by_rows)  // rows [first, first+length) of op(A) and C
+            gemm_thin(trans_a, trans_b, length, N, K, alpha, trans_a ? A + first : A + std::size_t(first) * lda, lda,
+                      B, ldb, beta, C + std::size_t(first) * ldc, ldc);
+        else  // columns [first, first+length) of op(B) and C
+            gemm_thin(trans_a, trans_b, M, length, K, alpha, A, lda,
+                      trans_b ? B + std::size_t(first) * ldb : B + first, ldb, beta, C + first, ldc);
 }
 
 }  // namespace
@@ -285,22 +394,22 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
         for (int i = 0; i < M; ++i) scale_row(C + std::size_t(i) * ldc, N, beta);
         return;
     }
-    // The kernel is chosen for the whole product, before it is cut up: a thread's share never
-    // switches to another kernel (which would add in another order and change the last bits).
-    auto kernel = M < 4 || N < 8 ? gemm_thin : gemm_packed;
-    // The rectangle's corner in A, B and C: op(A) row i0 and op(B) column j0, as stored.
-    auto run = [&](const Rectangle& r) {
-        if (r.i0 >= r.i1 || r.j0 >= r.j1) return;
-        const float* a = trans_a ? A + r.i0 : A + std::size_t(r.i0) * lda;
-        const float* b = trans_b ? B + std::size_t(r.j0) * ldb : B + r.j0;
-        kernel(trans_a, trans_b, r.i1 - r.i0, r.j1 - r.j0, K, alpha, a, lda, b, ldb, beta,
-               C + std::size_t(r.i0) * ldc + r.j0, ldc);
-    };
+    // The kernel is chosen for the whole product, before it is cut up: a chunk never switches
+    // to another kernel (which would add in another order and change the last bits).
+    const bool thin = M < 4 || N < 8;
     if (!use_threads(std::size_t(M) * N * K, kParallelWork)) {
-        run({0, M, 0, N});
+        (thin ? gemm_thin : gemm_packed)(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
-    parallel_region([&](int thread, int threads) { run(share_of(thread, threads, M, N)); });
+    Chunks chunks(M, N, K, max_threads());
+    parallel_region([&](int thread, int) {
+        if (thin)
+            multiply_thin_chunks(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, chunks, thread);
+        else if (chunks.by_rows)
+            multiply_row_chunks(trans_a, trans_b, N, K, alpha, A, lda, B, ldb, beta, C, ldc, chunks, thread);
+        else
+            multiply_column_chunks(trans_a, trans_b, M, K, alpha, A, lda, B, ldb, beta, C, ldc, chunks, thread);
+    });
 }
 
 }  // namespace tinyattn

@@ -38,6 +38,8 @@ void set_busy_backoff(bool enabled) {
     g_late_in_a_row = 0;
 }
 
+int max_threads() { return omp_get_max_threads(); }
+
 bool use_threads(std::size_t work, std::size_t min_work) {
     if (work < min_work || omp_get_max_threads() == 1 || omp_in_parallel()) return false;
     return now_ns() >= g_one_thread_until.load(std::memory_order_relaxed);
@@ -66,6 +68,7 @@ void run_on_threads(void (*body)(int thread, int threads, void* context), void* 
 
 #else  // built without OpenMP (the fuzz targets): everything runs on the calling thread
 
+int max_threads() { return 1; }
 void set_busy_backoff(bool) {}
 bool use_threads(std::size_t, std::size_t) { return false; }
 void run_on_threads(void (*body)(int thread, int threads, void* context), void* context) { body(0, 1, context); }

@@ -25,6 +25,9 @@ constexpr std::size_t kParallelElements = std::size_t(1) << 15;
 // with one thread configured, inside a parallel region, or while the machine is busy (above).
 bool use_threads(std::size_t work, std::size_t min_work = kParallelElements);
 
+// How many threads a parallel region would get (1 without OpenMP).
+int max_threads();
+
 // The busy-machine back-off is on by default. Tests switch it off so that the parallel paths
 // really run (and can be compared with one thread) even on a busy test machine.
 void set_busy_backoff(bool enabled);
