@@ -284,13 +284,15 @@ void gemm_packed(bool trans_a, bool trans_b, int M, int N, int K, float alpha, c
 // all of op(B), packed once per thread; while that fits in L2 (as it does for every Linear of the
 // workloads) a chunk can be two tiles, and ~16 chunks per thread keep the wait short. A bigger
 // op(B) would stream from L3 again for every chunk, so then each thread takes one chunk — its
-// half, blocked for the caches as in point 4. Column chunks and op(A) likewise.
+// half — and runs gemm_packed on it, blocked for the caches as in point 4. Column chunks and
+// op(A) likewise.
 constexpr int kChunksPerThread = 16;
 constexpr std::size_t kMinChunkWork = std::size_t(1) << 16;  // multiply-adds: ~1 µs on one core
 constexpr std::size_t kSharedFitsL2 = std::size_t(1) << 16;  // floats: 256 KiB, half of L2
 
 struct Chunks {
     bool by_rows;            // chunks of rows (C is tall) or of columns (C is wide)
+    bool shared_fits;        // the operand every chunk needs fits in L2: small chunks
     int total, size, count;  // rows (or columns) of C, per chunk (whole tiles), and chunks
     int per_block;           // chunks per thread's block: block b is [b·per_block, (b+1)·per_block)
     struct alignas(64) Counter {  // one cache line each: the threads' counters do not share one
@@ -304,8 +306,9 @@ struct Chunks {
         const int tiles = by_rows ? row_tiles : col_tiles, tiles_per_thread = (tiles + threads - 1) / threads;
         const std::size_t shared = std::size_t(K) * (by_rows ? N : M);  // op(B) or op(A), whole
         const std::size_t tile_work = std::size_t(K) * (by_rows ? std::size_t(MR) * N : std::size_t(NR) * M);
+        shared_fits = shared <= kSharedFitsL2;
         int tiles_per_chunk = tiles_per_thread;  // one chunk per thread ...
-        if (shared <= kSharedFitsL2)             // ... or smaller ones, but not tiny
+        if (shared_fits)                         // ... or smaller ones, but not tiny
             tiles_per_chunk = std::min(tiles_per_thread, std::max(tiles / (kChunksPerThread * threads),
                                                                   int((kMinChunkWork + tile_work - 1) / tile_work)));
         total = by_rows ? M : N;
@@ -346,7 +349,7 @@ void multiply_row_chunks(bool trans_a, bool trans_b, int N, int K, float alpha, 
         for (int pc = 0; pc < K; pc += KC) {
             const int kc = std::min(KC, K - pc);
             pack_a_panels(trans_a, A, lda, first, rows, pc, kc, alpha, Ap);
-            for (int i = 0; i < rows; i += MC)  // row blocks, as in gemm_packed (a chunk may be a half)
+            for (int i = 0; i < rows; i += MC)  // row blocks, as in gemm_packed
                 multiply_panels(kc, Ap + std::size_t(i) * kc, std::min(MC, rows - i), Bp + std::size_t(pc) * n_pad, N,
                                 C + std::size_t(first + i) * ldc, ldc, pc == 0 ? beta : 1.0f);
         }
@@ -372,17 +375,19 @@ void multiply_column_chunks(bool trans_a, bool trans_b, int M, int K, float alph
         }
 }
 
-// Thin products need no packing: each chunk is a smaller thin product.
-void multiply_thin_chunks(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
-                          const float* B, int ldb, float beta, float* C, int ldc, Chunks& chunks, int thread) {
+// Each chunk as a product of its own, by `kernel`: thin products (nothing to pack), and big
+// ones (one chunk per thread, which gemm_packed blocks for the caches as in point 4).
+using Kernel = void (*)(bool, bool, int, int, int, float, const float*, int, const float*, int, float, float*, int);
+void multiply_each_chunk(Kernel kernel, bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A,
+                         int lda, const float* B, int ldb, float beta, float* C, int ldc, Chunks& chunks, int thread) {
     int first, length;
     while (chunks.take(thread, first, length))
         if (chunks.by_rows)  // rows [first, first+length) of op(A) and C
-            gemm_thin(trans_a, trans_b, length, N, K, alpha, trans_a ? A + first : A + std::size_t(first) * lda, lda,
-                      B, ldb, beta, C + std::size_t(first) * ldc, ldc);
+            kernel(trans_a, trans_b, length, N, K, alpha, trans_a ? A + first : A + std::size_t(first) * lda, lda, B,
+                   ldb, beta, C + std::size_t(first) * ldc, ldc);
         else  // columns [first, first+length) of op(B) and C
-            gemm_thin(trans_a, trans_b, M, length, K, alpha, A, lda,
-                      trans_b ? B + std::size_t(first) * ldb : B + first, ldb, beta, C + first, ldc);
+            kernel(trans_a, trans_b, M, length, K, alpha, A, lda, trans_b ? B + std::size_t(first) * ldb : B + first,
+                   ldb, beta, C + first, ldc);
 }
 
 }  // namespace
@@ -396,15 +401,15 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
     }
     // The kernel is chosen for the whole product, before it is cut up: a chunk never switches
     // to another kernel (which would add in another order and change the last bits).
-    const bool thin = M < 4 || N < 8;
+    const Kernel kernel = M < 4 || N < 8 ? gemm_thin : gemm_packed;
     if (!use_threads(std::size_t(M) * N * K, kParallelWork)) {
-        (thin ? gemm_thin : gemm_packed)(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        kernel(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
     Chunks chunks(M, N, K, max_threads());
     parallel_region([&](int thread, int) {
-        if (thin)
-            multiply_thin_chunks(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, chunks, thread);
+        if (kernel == gemm_thin || !chunks.shared_fits)
+            multiply_each_chunk(kernel, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, chunks, thread);
         else if (chunks.by_rows)
             multiply_row_chunks(trans_a, trans_b, N, K, alpha, A, lda, B, ldb, beta, C, ldc, chunks, thread);
         else
