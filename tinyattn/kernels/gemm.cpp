@@ -281,13 +281,13 @@ void gemm_packed(bool trans_a, bool trans_b, int M, int N, int K, float alpha, c
 // with one fixed half each, the two threads of a W4 step spent ~10 % of every product waiting.
 //
 // How small a chunk may be depends on what it re-reads. A row chunk multiplies its rows of A by
-// all of op(B), packed once per thread; while that fits in L2 (as it does for every Linear of the
-// workloads) a chunk can be two tiles, and ~16 chunks per thread keep the wait short. A bigger
+// all of op(B), packed once per thread; while that fits in L2 (as it does for most products of
+// W1, W3 and W4) a chunk can be two tiles, and ~16 chunks per thread keep the wait short. A bigger
 // op(B) would stream from L3 again for every chunk, so then each thread takes one chunk — its
 // half — and runs gemm_packed on it, blocked for the caches as in point 4. Column chunks and
 // op(A) likewise.
 constexpr int kChunksPerThread = 16;
-constexpr std::size_t kMinChunkWork = std::size_t(1) << 16;  // multiply-adds: ~1 µs on one core
+constexpr std::size_t kMinChunkWork = std::size_t(1) << 16;  // multiply-adds: ~2 µs on one core
 constexpr std::size_t kSharedFitsL2 = std::size_t(1) << 16;  // floats: 256 KiB, half of L2
 
 struct Chunks {
