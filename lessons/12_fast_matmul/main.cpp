@@ -115,7 +115,8 @@ void matmul_register_blocked(int n, const float* A, const float* B, float* C) {
 //     for n = 512 maps every k onto the same few cache sets);
 //   - cache blocking: k in slices of 256 (a packed 16-column panel of B = 16 KiB stays in L1),
 //     rows in blocks of 144 (their packed A = 144 KiB stays in L2);
-//   - threads: C cut into chunks the threads take in turn; at this size one per thread (step e).
+//   - threads: C cut into chunks the threads take in turn (kernels/gemm_threads.cpp); at this
+//     size one per thread (step e).
 void matmul_library(int n, const float* A, const float* B, float* C) {
     gemm(false, false, n, n, n, 1.0f, A, n, B, n, 0.0f, C, n);
 }

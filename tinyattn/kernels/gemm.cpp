@@ -1,6 +1,7 @@
 // gemm.cpp — C = alpha · op(A) · op(B) + beta · C, fast.
 //
-// A lesson in one file (lessons/12_fast_matmul walks through the same steps with timings).
+// A lesson in one file, with point 5 (threads) in gemm_threads.cpp (lessons/12_fast_matmul walks
+// through the same steps with timings).
 //
 // 1. Why the naive loop is slow. C[i,j] += A[i,k]·B[k,j] does one multiply-add per two
 //    loads. The CPU can do two 8-wide fused multiply-adds (FMA) per cycle — 32 flops — but
@@ -28,16 +29,10 @@
 //    MC = 144 (144·256·4 B = 144 KiB of packed A), which stay in the 512 KiB L2 cache while
 //    all the B panels pass by. Columns are cut at NC = 3072 only to bound the packed-B buffer.
 //
-// 5. Threads. C is cut along its longer side into chunks of whole tiles, which the threads
-//    take in turn (see "sharing a product among threads" below). Each thread packs the operand
-//    that all chunks share once, into its own buffer, and the threads never wait for each other
-//    until the end: a parallel region whose threads meet at barriers after every packing step
-//    paid more in waiting than it gained for the products of a small LSTM (32×320 · 320×512).
-//    Starting the threads still costs a few microseconds, so only products of at least
-//    kParallelWork multiply-adds are split (and none while the machine is too busy to give
-//    every thread a core: see kernels/parallel.hpp). Each element of C is computed by the same
-//    instructions in the same order however C is cut, so the result does not depend on the
-//    number of threads, nor on which thread took which chunk.
+// 5. Threads. Products of at least kParallelWork multiply-adds are cut into chunks that the
+//    threads take in turn, each packing what its chunks share into its own buffers; every
+//    element of C is computed by the same instructions in the same order whichever thread
+//    computes it, so the result does not depend on the number of threads (gemm_threads.cpp).
 //
 // 6. Thin products. With fewer than 4 rows or 8 columns (a batch of one, a score vector
 //    v·x) most of a 6×16 tile would be padding, so those go to plain loops instead
@@ -45,12 +40,13 @@
 #include "tinyattn/kernels/gemm.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cstddef>
 #include <vector>
 
 #include "tinyattn/kernels/avx_transpose.hpp"
+#include "tinyattn/kernels/gemm_packed.hpp"
 #include "tinyattn/kernels/gemm_thin.hpp"
+#include "tinyattn/kernels/gemm_threads.hpp"
 #include "tinyattn/kernels/parallel.hpp"
 
 #if defined(__AVX2__) && defined(__FMA__)
@@ -75,9 +71,6 @@ void gemm_reference(bool trans_a, bool trans_b, int M, int N, int K, float alpha
 }
 
 namespace {
-
-constexpr int MR = 6, NR = 16;                    // the register tile (point 2)
-constexpr int KC = 256, MC = 144, NC = 3072;      // the cache blocks (point 4); MC % MR == NC % NR == 0
 
 // op(A)[i, k] and op(B)[k, j] read from the stored matrices.
 inline float at_a(bool t, const float* A, int lda, int i, int k) {
@@ -217,6 +210,8 @@ void micro_kernel(int kc, const float* a, const float* b, float* C, int ldc, int
 }
 #endif
 
+}  // namespace
+
 // Packed buffers, grown once and reused: no allocation per call in a training loop.
 // Only ever grow: resize() zero-fills every element it adds, so shrinking for a small product
 // and growing back for the next big one would memset the buffer on every call (that was 7 % of
@@ -232,14 +227,16 @@ float* packed_b_buffer(std::size_t size) {
     return buf.data();
 }
 
-// Rows [i, i+rows) of alpha·op(A), depth [p, p+kc), as consecutive MR-row panels.
+// Rows [i, i+rows) of alpha·op(A), depth [p, p+kc), as consecutive MR-row panels (the panel of
+// rows i+r.. starts at dst + r·kc).
 void pack_a_panels(bool t, const float* A, int lda, int i, int rows, int p, int kc, float alpha, float* dst) {
     for (int r = 0; r < rows; r += MR)
         pack_a(t, A, lda, i + r, std::min(MR, rows - r), p, kc, alpha, dst + std::size_t(r) * kc);
 }
 // Columns [j, j+cols) of op(B), depth [p, p+kc), as consecutive NR-column panels.
 void pack_b_panels(bool t, const float* B, int ldb, int j, int cols, int p, int kc, float* dst) {
-    for (int c = 0; c < cols; c += NR) pack_b(t, B, ldb, j + c, std::min(NR, cols - c), p, kc, dst + std::size_t(c) * kc);
+    for (int c = 0; c < cols; c += NR)
+        pack_b(t, B, ldb, j + c, std::min(NR, cols - c), p, kc, dst + std::size_t(c) * kc);
 }
 
 // C[0:rows, 0:cols] = (packed A panels)·(packed B panels) over one k-slice, + beta·C: every tile,
@@ -272,126 +269,6 @@ void gemm_packed(bool trans_a, bool trans_b, int M, int N, int K, float alpha, c
     }
 }
 
-// ---- sharing a product among threads (point 5) ------------------------------------------------
-// C's longer side is cut into chunks of whole tiles and the chunks into one block per thread, in
-// order. Each thread works through its own block first — the same part of C every time, so the
-// weights it packed last time may still be in its cache — and then helps with the others'
-// blocks, taking their next chunks. A thread that runs slower (its core busy with something
-// else for a moment) so takes fewer chunks instead of making the others wait for it at the end:
-// with one fixed half each, the two threads of a W4 step spent ~10 % of every product waiting.
-//
-// How small a chunk may be depends on what it re-reads. A row chunk multiplies its rows of A by
-// all of op(B), packed once per thread; while that fits in L2 (as it does for most products of
-// W1, W3 and W4) a chunk can be two tiles, and ~16 chunks per thread keep the wait short. A bigger
-// op(B) would stream from L3 again for every chunk, so then each thread takes one chunk — its
-// half — and runs gemm_packed on it, blocked for the caches as in point 4. Column chunks and
-// op(A) likewise.
-constexpr int kChunksPerThread = 16;
-constexpr std::size_t kMinChunkWork = std::size_t(1) << 16;  // multiply-adds: ~2 µs on one core
-constexpr std::size_t kSharedFitsL2 = std::size_t(1) << 16;  // floats: 256 KiB, half of L2
-
-struct Chunks {
-    bool by_rows;            // chunks of rows (C is tall) or of columns (C is wide)
-    bool shared_fits;        // the operand every chunk needs fits in L2: small chunks
-    int total, size, count;  // rows (or columns) of C, per chunk (whole tiles), and chunks
-    int per_block;           // chunks per thread's block: block b is [b·per_block, (b+1)·per_block)
-    struct alignas(64) Counter {  // one cache line each: the threads' counters do not share one
-        std::atomic<int> next;    // the block's next chunk nobody has taken yet
-    };
-    std::vector<Counter> blocks;
-
-    Chunks(int M, int N, int K, int threads) : blocks(std::size_t(threads)) {
-        const int row_tiles = (M + MR - 1) / MR, col_tiles = (N + NR - 1) / NR;
-        by_rows = row_tiles > col_tiles;
-        const int tiles = by_rows ? row_tiles : col_tiles, tiles_per_thread = (tiles + threads - 1) / threads;
-        const std::size_t shared = std::size_t(K) * (by_rows ? N : M);  // op(B) or op(A), whole
-        const std::size_t tile_work = std::size_t(K) * (by_rows ? std::size_t(MR) * N : std::size_t(NR) * M);
-        shared_fits = shared <= kSharedFitsL2;
-        int tiles_per_chunk = tiles_per_thread;  // one chunk per thread ...
-        if (shared_fits)                         // ... or smaller ones, but not tiny
-            tiles_per_chunk = std::min(tiles_per_thread, std::max(tiles / (kChunksPerThread * threads),
-                                                                  int((kMinChunkWork + tile_work - 1) / tile_work)));
-        total = by_rows ? M : N;
-        size = tiles_per_chunk * (by_rows ? MR : NR);
-        count = (total + size - 1) / size;
-        per_block = (count + threads - 1) / threads;
-        for (int b = 0; b < threads; ++b) blocks[std::size_t(b)].next = b * per_block;
-    }
-
-    // Thread `thread` takes a chunk (its first row or column, and its length): the next one of
-    // its own block, else of the following blocks in turn. False when every chunk is taken.
-    bool take(int thread, int& first, int& length) {
-        const int n = int(blocks.size());
-        for (int k = 0; k < n; ++k) {
-            const int b = (thread + k) % n;
-            const int c = blocks[std::size_t(b)].next.fetch_add(1);
-            if (c < std::min(count, (b + 1) * per_block)) {
-                first = c * size;
-                length = std::min(size, total - first);
-                return true;
-            }
-        }
-        return false;
-    }
-};
-
-// C cut into chunks of rows: every chunk needs all of op(B), so the thread packs it once, for
-// every k-slice, before taking chunks; a chunk then packs only its own rows of op(A).
-void multiply_row_chunks(bool trans_a, bool trans_b, int N, int K, float alpha, const float* A, int lda,
-                         const float* B, int ldb, float beta, float* C, int ldc, Chunks& chunks, int thread) {
-    const int n_pad = (N + NR - 1) / NR * NR;
-    float* Bp = packed_b_buffer(std::size_t(K) * n_pad);  // k-slice pc starts at pc·n_pad
-    for (int pc = 0; pc < K; pc += KC)
-        pack_b_panels(trans_b, B, ldb, 0, N, pc, std::min(KC, K - pc), Bp + std::size_t(pc) * n_pad);
-    float* Ap = packed_a_buffer(std::size_t(chunks.size) * KC);
-    int first, rows;
-    while (chunks.take(thread, first, rows))
-        for (int pc = 0; pc < K; pc += KC) {
-            const int kc = std::min(KC, K - pc);
-            pack_a_panels(trans_a, A, lda, first, rows, pc, kc, alpha, Ap);
-            for (int i = 0; i < rows; i += MC)  // row blocks, as in gemm_packed
-                multiply_panels(kc, Ap + std::size_t(i) * kc, std::min(MC, rows - i), Bp + std::size_t(pc) * n_pad, N,
-                                C + std::size_t(first + i) * ldc, ldc, pc == 0 ? beta : 1.0f);
-        }
-}
-
-// C cut into chunks of columns: every chunk needs all of op(A), packed once per thread; a chunk
-// packs only its own columns of op(B).
-void multiply_column_chunks(bool trans_a, bool trans_b, int M, int K, float alpha, const float* A, int lda,
-                            const float* B, int ldb, float beta, float* C, int ldc, Chunks& chunks, int thread) {
-    const int m_pad = (M + MR - 1) / MR * MR;
-    float* Ap = packed_a_buffer(std::size_t(K) * m_pad);  // k-slice pc starts at pc·m_pad
-    for (int pc = 0; pc < K; pc += KC)
-        pack_a_panels(trans_a, A, lda, 0, M, pc, std::min(KC, K - pc), alpha, Ap + std::size_t(pc) * m_pad);
-    float* Bp = packed_b_buffer(std::size_t(chunks.size) * KC);
-    int j, cols;
-    while (chunks.take(thread, j, cols))
-        for (int pc = 0; pc < K; pc += KC) {
-            const int kc = std::min(KC, K - pc);
-            pack_b_panels(trans_b, B, ldb, j, cols, pc, kc, Bp);
-            for (int i = 0; i < M; i += MC)
-                multiply_panels(kc, Ap + std::size_t(pc) * m_pad + std::size_t(i) * kc, std::min(MC, M - i), Bp, cols,
-                                C + std::size_t(i) * ldc + j, ldc, pc == 0 ? beta : 1.0f);
-        }
-}
-
-// Each chunk as a product of its own, by `kernel`: thin products (nothing to pack), and big
-// ones (one chunk per thread, which gemm_packed blocks for the caches as in point 4).
-using Kernel = void (*)(bool, bool, int, int, int, float, const float*, int, const float*, int, float, float*, int);
-void multiply_each_chunk(Kernel kernel, bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A,
-                         int lda, const float* B, int ldb, float beta, float* C, int ldc, Chunks& chunks, int thread) {
-    int first, length;
-    while (chunks.take(thread, first, length))
-        if (chunks.by_rows)  // rows [first, first+length) of op(A) and C
-            kernel(trans_a, trans_b, length, N, K, alpha, trans_a ? A + first : A + std::size_t(first) * lda, lda, B,
-                   ldb, beta, C + std::size_t(first) * ldc, ldc);
-        else  // columns [first, first+length) of op(B) and C
-            kernel(trans_a, trans_b, M, length, K, alpha, A, lda, trans_b ? B + std::size_t(first) * ldb : B + first,
-                   ldb, beta, C + first, ldc);
-}
-
-}  // namespace
-
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
           const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc) {
     if (M <= 0 || N <= 0) return;
@@ -401,20 +278,12 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
     }
     // The kernel is chosen for the whole product, before it is cut up: a chunk never switches
     // to another kernel (which would add in another order and change the last bits).
-    const Kernel kernel = M < 4 || N < 8 ? gemm_thin : gemm_packed;
+    const GemmKernel kernel = M < 4 || N < 8 ? gemm_thin : gemm_packed;
     if (!use_threads(std::size_t(M) * N * K, kParallelWork)) {
         kernel(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
-    Chunks chunks(M, N, K, max_threads());
-    parallel_region([&](int thread, int) {
-        if (kernel == gemm_thin || !chunks.shared_fits)
-            multiply_each_chunk(kernel, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, chunks, thread);
-        else if (chunks.by_rows)
-            multiply_row_chunks(trans_a, trans_b, N, K, alpha, A, lda, B, ldb, beta, C, ldc, chunks, thread);
-        else
-            multiply_column_chunks(trans_a, trans_b, M, K, alpha, A, lda, B, ldb, beta, C, ldc, chunks, thread);
-    });
+    gemm_on_threads(kernel, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 }  // namespace tinyattn

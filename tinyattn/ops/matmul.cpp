@@ -14,13 +14,6 @@ namespace {
 std::string pair_str(const Tensor& a, const Tensor& b) {
     return shape_str(a.shape()) + " x " + shape_str(b.shape());
 }
-
-// product(i) for every i in the batch. Attention's per-head products are tiny (12×32 · 32×12
-// in W4) and there are B·H of them: the threads share out whole products (parallel.hpp).
-template <class Product>
-void for_each_product(int batch, long work, Product product) {
-    parallel_for_each(batch, std::size_t(work), kParallelWork, product);
-}
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
@@ -46,10 +39,12 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     Tensor out = make_empty_result(shape, "matmul", {a, b});
     const size_t sa = batch_a == 1 ? 0 : size_t(M) * K, sb = batch_b == 1 ? 0 : size_t(K) * N;
     const size_t sc = size_t(M) * N;
-    const long work = long(batch) * M * N * K;  // multiply-adds of the whole batch
+    const size_t work = size_t(batch) * M * N * K;  // multiply-adds of the whole batch
     const float *A = a.data(), *B = b.data();
     float* C = out.data();
-    for_each_product(batch, work, [=](int i) {
+    // One product per batch item. A batch of small products (e.g. per-head attention, 12×32 · 32×12)
+    // is shared out whole among the threads: each product is too small to split (parallel.hpp).
+    parallel_for_each(batch, work, kParallelWork, [=](int i) {
         gemm(false, false, M, N, K, 1.0f, A + i * sa, K, B + i * sb, N, 0.0f, C + i * sc, N);
     });
     if (out.requires_grad())
@@ -63,7 +58,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
             if (a.requires_grad()) {
                 bool fresh;
                 float* dA = a.grad_data_fresh(fresh);
-                for_each_product(batch, sa == 0 ? 0 : work, [=](int i) {
+                parallel_for_each(batch, sa == 0 ? 0 : work, kParallelWork, [=](int i) {
                     const float beta = fresh && (sa != 0 || i == 0) ? 0.0f : 1.0f;
                     gemm(false, true, M, K, N, 1.0f, G + i * sc, N, B + i * sb, N, beta, dA + i * sa, K);
                 });
@@ -72,7 +67,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
             if (b.requires_grad()) {
                 bool fresh;
                 float* dB = b.grad_data_fresh(fresh);
-                for_each_product(batch, sb == 0 ? 0 : work, [=](int i) {
+                parallel_for_each(batch, sb == 0 ? 0 : work, kParallelWork, [=](int i) {
                     const float beta = fresh && (sb != 0 || i == 0) ? 0.0f : 1.0f;
                     gemm(true, false, K, N, M, 1.0f, A + i * sa, K, G + i * sc, N, beta, dB + i * sb, N);
                 });
