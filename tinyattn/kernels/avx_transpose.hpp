@@ -1,7 +1,8 @@
 // avx_transpose.hpp — an 8×8 block of floats transposed in eight AVX registers.
 //
-// Used where data arrives in rows but is wanted in columns: packing a transposed B for the
-// gemm micro-kernel (gemm.cpp) and adding up eight dot products' lanes at once (gemm_thin.cpp).
+// Used where data arrives in rows but is wanted in columns: packing A's rows and a transposed B
+// for the gemm micro-kernel (gemm.cpp) and adding up eight dot products' lanes at once
+// (gemm_thin.cpp).
 #pragma once
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>

@@ -20,8 +20,9 @@
 //    first. The copy is O(n²) against the O(n³) multiply, and it also absorbs the transpose
 //    flags, alpha and the ragged edges (padded with zeros) — the kernel never sees them.
 //    With a batch of 32 rows the copy is not negligible any more, so the common cases have
-//    their own loops; a transposed B (every Linear weight) is moved 8×8 blocks at a time with
-//    register shuffles instead of one scattered store per float.
+//    their own loops; a transposed B (every Linear weight) and an A read along its rows (dY in
+//    every Linear's backward) are moved 8×8 blocks at a time with register shuffles instead
+//    of one scattered store per float.
 //
 // 4. Cache blocking. The k dimension is cut into slices of KC = 256: a packed 16-column
 //    panel of B is then 256·16·4 B = 16 KiB and stays in the 32 KiB L1 cache while the
@@ -87,11 +88,31 @@ inline float at_b(bool t, const float* B, int ldb, int k, int j) {
 //
 // Rows [i, i+rows) of alpha·op(A), depth [p, p+kc), as one MR-row panel: dst[k·MR + r].
 void pack_a(bool t, const float* A, int lda, int i, int rows, int p, int kc, float alpha, float* dst) {
-    if (!t && rows == MR) {  // row r of the panel is stored row i+r of A: read it along k
-        for (int r = 0; r < MR; ++r) {
-            const float* a = A + std::size_t(i + r) * lda + p;
-            for (int k = 0; k < kc; ++k) dst[k * MR + r] = alpha * a[k];
+    if (!t) {  // row r of the panel is stored row i+r of A: read it along k (a ragged panel: zeros)
+        const float* a[MR];
+        for (int r = 0; r < rows; ++r) a[r] = A + std::size_t(i + r) * lda + p;
+        int k = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+        // Eight k at a time: 8 floats from each of the 6 rows, transposed in registers (two rows
+        // of zeros make the block 8×8), give the 6 values of each k, written one k after another.
+        // One float at a time this was one scattered store per float, the costliest part of
+        // packing; a Linear's backward packs A = dY for every product.
+        const __m256 scale = _mm256_set1_ps(alpha);
+        for (; k + 8 <= kc; k += 8) {
+            __m256 v[8];
+            for (int r = 0; r < 8; ++r)
+                v[r] = r < rows ? _mm256_mul_ps(scale, _mm256_loadu_ps(a[r] + k)) : _mm256_setzero_ps();
+            transpose_in_registers(v);  // v[j] = the 6 rows' values at k + j, then two zeros
+            // Eight floats stored per k, each store's two zeros overwritten by the next k's store;
+            // the last k stores only its six (4 + 2), so nothing is written past k + 8.
+            float* d = dst + k * MR;
+            for (int j = 0; j < 7; ++j) _mm256_storeu_ps(d + j * MR, v[j]);
+            _mm_storeu_ps(d + 7 * MR, _mm256_castps256_ps128(v[7]));
+            _mm_storel_pi(reinterpret_cast<__m64*>(d + 7 * MR + 4), _mm256_extractf128_ps(v[7], 1));
         }
+#endif
+        for (; k < kc; ++k)
+            for (int r = 0; r < MR; ++r) dst[k * MR + r] = r < rows ? alpha * a[r][k] : 0.0f;
         return;
     }
     if (t && rows == MR) {  // op(A) = Aᵀ: the panel's 6 values for one k are adjacent in A's row k
