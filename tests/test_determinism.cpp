@@ -4,8 +4,9 @@
 // Why it can hold exactly: all randomness comes from the project's Rng (no std::
 // distributions, no time seeds), and every multi-threaded loop splits the *output* between the
 // threads: gemm gives each chunk of C to one thread (each output element is summed over k by one
-// thread in one fixed order, whichever thread takes the chunk), and the element-wise and row-wise loops (kernels/parallel.hpp)
-// give each thread a range of elements or rows that it computes exactly as one thread would.
+// thread in one fixed order, whichever thread takes the chunk), and the element-wise and row-wise
+// loops (kernels/parallel.hpp) give each thread a range of elements or rows that it computes
+// exactly as one thread would.
 // Sums into one shared buffer (a bias gradient, dL/dv of the attention scores) stay on one
 // thread. So 1 and 2 threads add the same floats in the same order; no tolerance is needed.
 #include <catch2/catch.hpp>

@@ -95,8 +95,8 @@ void pack_a(bool t, const float* A, int lda, int i, int rows, int p, int kc, flo
 #if defined(__AVX2__) && defined(__FMA__)
         // Eight k at a time: 8 floats from each of the 6 rows, transposed in registers (two rows
         // of zeros make the block 8×8), give the 6 values of each k, written one k after another.
-        // One float at a time this was one scattered store per float, the costliest part of
-        // packing; a Linear's backward packs A = dY for every product.
+        // Float by float, every value would be a store 6 floats away from the last one; this
+        // copy runs for every Linear (x forward, dY backward), so it is worth the shuffles.
         const __m256 scale = _mm256_set1_ps(alpha);
         for (; k + 8 <= kc; k += 8) {
             __m256 v[8];
@@ -237,15 +237,17 @@ void micro_kernel(int kc, const float* a, const float* b, float* C, int ldc, int
 // Only ever grow: resize() zero-fills every element it adds, so shrinking for a small product
 // and growing back for the next big one would memset the buffer on every call (that was 7 % of
 // a W1 step). Packing overwrites whatever it uses.
-float* packed_a_buffer(std::size_t size) {
-    thread_local std::vector<float> buf;
+static float* grown_to(std::vector<float>& buf, std::size_t size) {
     if (buf.size() < size) buf.resize(size);
     return buf.data();
 }
+float* packed_a_buffer(std::size_t size) {
+    thread_local std::vector<float> buf;
+    return grown_to(buf, size);
+}
 float* packed_b_buffer(std::size_t size) {
     thread_local std::vector<float> buf;
-    if (buf.size() < size) buf.resize(size);
-    return buf.data();
+    return grown_to(buf, size);
 }
 
 // Rows [i, i+rows) of alpha·op(A), depth [p, p+kc), as consecutive MR-row panels (the panel of
