@@ -22,6 +22,11 @@ namespace {
 // row costs far more than its element count says: per hidden unit three sigmoids and two tanh
 // (each an exp polynomial and a division, about 8 simple operations) and ~8 simple operations.
 constexpr size_t kForwardWorkPerUnit = 5 * 8 + 8;
+// The backward rules, likewise per hidden unit: h' ~8 operations; c' ~25 (four gate gradients
+// of 3-4 operations each, each added into two buffers, and dc). Counted as 2 and 4 per unit, a
+// batch of 32 (H = 128) stayed on one thread although the rule of c' took ~29 µs there.
+constexpr size_t kBackwardHWorkPerUnit = 8;
+constexpr size_t kBackwardCWorkPerUnit = 25;
 
 struct Saved {
     FloatBuffer act;     // [B, 4H]: i, f, g, o after their activations
@@ -99,7 +104,7 @@ LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Ten
             bool fresh = false;
             float* dc_new = c_new.requires_grad() ? c_new.grad_data_fresh(fresh) : nullptr;
             saved->d_o.resize(B * H);
-            parallel_for(B, 2 * H, [&](size_t first, size_t last) {
+            parallel_for(B, kBackwardHWorkPerUnit * H, [&](size_t first, size_t last) {
                 for (size_t b = first; b < last; ++b) {
                     const float* o = saved->act.data() + b * 4 * H + 3 * H;
                     const float* tc = saved->tanh_c.data() + b * H;
@@ -122,7 +127,7 @@ LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Ten
             bool dc_fresh = false;
             float* dc = c.requires_grad() ? c.grad_data_fresh(dc_fresh) : nullptr;
             const float* d_o_all = saved->d_o.empty() ? nullptr : saved->d_o.data();  // empty: h' got no gradient
-            parallel_for(B, 4 * H, [&](size_t first, size_t last) {
+            parallel_for(B, kBackwardCWorkPerUnit * H, [&](size_t first, size_t last) {
                 std::vector<float> d_pre(4 * H);  // one row's dL/d(pre-activation) of i, f, g, o
                 for (size_t b = first; b < last; ++b) {
                     const float* act = saved->act.data() + b * 4 * H;
