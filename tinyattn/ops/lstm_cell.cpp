@@ -23,8 +23,8 @@ namespace {
 // (each an exp polynomial and a division, about 8 simple operations) and ~8 simple operations.
 constexpr size_t kForwardWorkPerUnit = 5 * 8 + 8;
 // The backward rules, likewise per hidden unit: h' ~8 operations; c' ~25 (four gate gradients
-// of 3-4 operations each, each added into two buffers, and dc). Counted as 2 and 4 per unit, a
-// batch of 32 (H = 128) stayed on one thread although the rule of c' took ~29 µs there.
+// of 3-4 operations each, each added into two buffers, and dc). Counted so, a batch of 32
+// (H = 128), whose rule of c' takes ~29 µs on one core, is shared among the threads.
 constexpr size_t kBackwardHWorkPerUnit = 8;
 constexpr size_t kBackwardCWorkPerUnit = 25;
 
