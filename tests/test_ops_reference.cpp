@@ -164,6 +164,9 @@ const std::map<std::string, Runner>& runners() {
              return head_scores(in.at("q"), in.at("k"), int_arg(f, "heads"), float_arg(f, "scale"));
          }}},
         {"head_context", {"fused", [](const F&, const Inputs& in) { return head_context(in.at("weights"), in.at("v")); }}},
+        {"windowed_attention", {"fused", [](const F& f, const Inputs& in) {
+             return nn::windowed_attention(in.at("q"), in.at("k"), in.at("v"), int_arg(f, "window"));
+         }}},
     };
     return table;
 }

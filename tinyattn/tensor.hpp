@@ -30,10 +30,21 @@ size_t shape_numel(const Shape& shape);     // product of the dims (1 for a scal
 // Most ops overwrite every element of their output, and zero-filling it first was 4–8 % of a
 // training step (bench/README.md). Zeros are asked for explicitly: assign(n, 0.0f).
 // The allocator is std::allocator with one change: "construct a float" does nothing.
+// It also counts the bytes it holds, so lesson 17 can measure what a forward + backward pass
+// keeps alive at its peak (tensor_bytes_peak, below).
+void count_tensor_bytes(std::ptrdiff_t bytes);  // + on allocate, - on deallocate (tensor.cpp)
 template <class T>
 struct UninitializedAllocator : std::allocator<T> {
     template <class U>
     struct rebind { using other = UninitializedAllocator<U>; };
+    T* allocate(std::size_t n) {
+        count_tensor_bytes(std::ptrdiff_t(n * sizeof(T)));
+        return std::allocator<T>::allocate(n);
+    }
+    void deallocate(T* p, std::size_t n) {
+        count_tensor_bytes(-std::ptrdiff_t(n * sizeof(T)));
+        std::allocator<T>::deallocate(p, n);
+    }
     template <class U>
     void construct(U*) noexcept {}  // new elements: left as they are (no value-initialisation)
     template <class U, class... Args>
@@ -63,6 +74,13 @@ struct Node {
 
 // How many Nodes are alive right now (tests use it to prove graphs are freed).
 long live_node_count();
+
+// Bytes held right now by tensor buffers (data and gradients, FloatBuffer), and the most held
+// at once since the last reset_tensor_bytes_peak() — PyTorch's torch.cuda.max_memory_allocated
+// for our tensors. Lesson 17 reads it to measure the peak memory of a forward + backward pass.
+std::size_t tensor_bytes_in_use();
+std::size_t tensor_bytes_peak();
+void reset_tensor_bytes_peak();  // peak := bytes in use now
 
 class Tensor {
 public:

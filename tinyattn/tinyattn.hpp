@@ -24,6 +24,7 @@
 #include "tinyattn/nn/positional_encoding.hpp"
 #include "tinyattn/nn/scaled_dot_product.hpp"
 #include "tinyattn/nn/transformer.hpp"
+#include "tinyattn/nn/windowed_attention.hpp"
 
 // training
 #include "tinyattn/io/checkpoint.hpp"
