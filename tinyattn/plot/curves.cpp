@@ -67,6 +67,7 @@ std::string line_curves(const std::string& path, const std::vector<Series>& seri
         GnuplotSession gp(files.png, 900, 540);
         set_axes(gp, opt);
         if (opt.log_y) gp << "set logscale y";
+        if (opt.log_x) gp << "set logscale x 2" << "set key top left";  // costs rise to the right: keep the key clear
         std::string plot = "plot ";
         size_t longest = 0;
         for (const auto& s : series) longest = std::max(longest, s.y.size());
