@@ -67,6 +67,7 @@ std::string line_curves(const std::string& path, const std::vector<Series>& seri
         GnuplotSession gp(files.png, 900, 540);
         set_axes(gp, opt);
         if (opt.log_y) gp << "set logscale y";
+        if (opt.key_above) gp << "set key outside top center horizontal";
         std::string plot = "plot ";
         size_t longest = 0;
         for (const auto& s : series) longest = std::max(longest, s.y.size());
