@@ -112,6 +112,9 @@ void check_regenerates(const std::string& generator, const std::string& corpus) 
         CHECK(first_difference(read_bytes((dir / (split + ".tsv")).string()),
                                read_bytes(kDatasets + corpus + "/" + split + ".tsv")) == "");
     }
+    if (std::filesystem::exists(kDatasets + corpus + "/lexicon.tsv"))  // toy-sentiment's word classes
+        CHECK(first_difference(read_bytes((dir / "lexicon.tsv").string()),
+                               read_bytes(kDatasets + corpus + "/lexicon.tsv")) == "");
     std::filesystem::remove_all(dir);
 }
 

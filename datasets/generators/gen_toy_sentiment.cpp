@@ -19,6 +19,10 @@
 // Labels are balanced overall and within every phenomenon (each example draws its label
 // first, then a sentence that has it).
 //
+// It also writes lexicon.tsv, "word<TAB>class": the class of every word the grammar uses to carry
+// sentiment (positive, negative, negator, intensifier, hedge, contrast); every other word is
+// "other". Lesson 15 measures how much attention each class gets.
+//
 // usage: gen_toy_sentiment [--seed N] [--out DIR]
 #include "generator_common.hpp"
 
@@ -203,8 +207,34 @@ gen::Splits make_splits(Rng& rng) {
     return all;
 }
 
+// lexicon.tsv: one line per word of the lists above, with its class.
+int write_lexicon(const std::string& dir) {
+    std::ofstream out(dir + "/lexicon.tsv");
+    out << "word\tclass\n";
+    auto write = [&](const std::vector<std::string>& phrases, const char* word_class) {
+        for (const std::string& phrase : phrases)
+            for (const std::string& word : gen::split(phrase)) out << word << "\t" << word_class << "\n";
+    };
+    for (const Polarity p : {POS, NEG}) {
+        write(kAdjectives[p], p == POS ? "positive" : "negative");
+        write(kVerbs[p], p == POS ? "positive" : "negative");
+    }
+    write({"not", "never"}, "negator");
+    write(kIntensifiers, "intensifier");
+    write(kHedges, "hedge");
+    write({"but", "although"}, "contrast");
+    if (!out) {
+        std::cerr << "gen_toy_sentiment: cannot write " << dir << "/lexicon.tsv\n";
+        return 1;
+    }
+    std::cout << "wrote " << dir << "/lexicon.tsv\n";
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    return gen::run_generator(argc, argv, "toy-sentiment", {"text", "label", "phenomenon"}, 1, make_splits);
+    const int status =
+        gen::run_generator(argc, argv, "toy-sentiment", {"text", "label", "phenomenon"}, 1, make_splits);
+    return status != 0 ? status : write_lexicon(gen::parse_args(argc, argv, "toy-sentiment").out);
 }
