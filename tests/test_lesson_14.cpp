@@ -31,5 +31,5 @@ TEST_CASE("lesson 14: attention by hand equals the library, and its properties h
     CHECK(run.number("mse_average_pooling") > run.number("mse_fixed_kernel"));
     CHECK(run.number("mse_fixed_kernel") > run.number("mse_learned_kernel"));
     CHECK(run.number("learned_width") > 1.0);
-    for (const char* name : {"14_sqrt_d", "14_nadaraya_watson", "14_positional_encoding"}) require_figure(scratch, name);
+    for (const char* name : {"14_neuron_view", "14_sqrt_d", "14_nadaraya_watson", "14_positional_encoding"}) require_figure(scratch, name);
 }

@@ -19,6 +19,8 @@ TEST_CASE("lesson 15: self-attention classifier learns negation and contrast, it
     // Some head reads some word class far above its share of the tokens, and some head matters.
     CHECK(run.number("largest_class_lift_cls") > 2.0);
     CHECK(run.number("largest_ablation_drop_points") > 2.0);
-    for (const char* name : {"15_per_phenomenon", "15_head_word_classes", "15_head_ablation"})
+    for (const char* name : {"15_per_phenomenon", "15_head_word_classes", "15_head_ablation", "15_head_view"})
         require_figure(scratch, name);
+    CHECK(fs::exists(scratch.plots() / "15_attention.html"));
+    CHECK(fs::exists(scratch.plots() / "15_attention_bertviz.json"));
 }

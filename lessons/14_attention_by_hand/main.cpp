@@ -173,6 +173,13 @@ int main(int argc, char** argv) {
     const Matrix Z = matmul_by_hand(A, V);
     print("Z = A·V (each token's output: a weighted sum of the value rows)", Z, tokens);
 
+    // One weight, dimension by dimension (bertviz's "neuron view"): cat's query against down's key.
+    const plot::NeuronView neuron = plot::neuron_view(plots + "neuron_view", Q[1], K, tokens, "cat", 3);
+    std::cout << "\n" << neuron.terminal;
+    float neuron_diff = 0.0f;
+    for (size_t j = 0; j < tokens.size(); ++j) neuron_diff = std::max(neuron_diff, std::abs(neuron.weights[j] - A[1][j]));
+    require(neuron_diff < 1e-6f, "plot::neuron_view's softmax row equals row \"cat\" of A");
+
     // The same through the library.
     const Tensor x = unsqueeze(to_tensor(X), 0);  // [1, 4, 4]
     const Tensor q = matmul(x, to_tensor(W_q)), k = matmul(x, to_tensor(W_k)), v = matmul(x, to_tensor(W_v));
@@ -353,8 +360,8 @@ int main(int argc, char** argv) {
                 "position 1, dims 0..3: %.4f %.4f %.4f %.4f\n", pe.pe.data()[64], pe.pe.data()[65], pe.pe.data()[66],
                 pe.pe.data()[67]);
 
-    std::printf("\nfigures: %ssqrt_d.png, %snadaraya_watson.png, %spositional_encoding.png\n", plots.c_str(),
-                plots.c_str(), plots.c_str());
+    std::printf("\nfigures: %sneuron_view.png, %ssqrt_d.png, %snadaraya_watson.png, %spositional_encoding.png\n",
+                plots.c_str(), plots.c_str(), plots.c_str(), plots.c_str());
     report.set("all_checks_passed", all_ok ? 1.0 : 0.0);
     report.write(opt.report);
     if (!all_ok) std::fprintf(stderr, "14_attention_by_hand: a check failed (marked ✗ above)\n");

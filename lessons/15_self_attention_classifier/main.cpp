@@ -20,6 +20,7 @@
 #include "tinyattn/data/text_file.hpp"
 #include "tinyattn/plot/plot.hpp"
 #include "tinyattn/tasks/classification.hpp"
+#include "tinyattn/tasks/head_matrices.hpp"
 #include "tinyattn/tinyattn.hpp"
 
 using namespace tinyattn;
@@ -271,11 +272,31 @@ int main(int argc, char** argv) {
               << "\n";
     report.set("largest_ablation_drop_points", largest_drop);
 
+    // 7. One test sentence, every head: bertviz-style views (a PNG, an interactive page, JSON).
+    int shown = 0;  // the first contrast sentence of at most 12 words, else the first sentence
+    for (int i = data.test.size() - 1; i >= 0; --i)
+        if (data.test.phenomena[size_t(i)] == "contrast" && data.test.examples[size_t(i)].tokens.size() <= 12) shown = i;
+    std::vector<std::string> tokens = data.test.examples[size_t(shown)].tokens;
+    tokens.insert(tokens.begin(), "[CLS]");
+    plot::ModelAttention views;
+    views.encoder_tokens = tokens;
+    {
+        NoGrad no_grad;
+        views.encoder_attention = tasks::head_matrices(model.encode(tasks::single_example(data.test, shown)).self_weights);
+    }
+    std::cout << plot::head_view(plots + "15_head_view", views.encoder_attention[0], tokens, tokens,
+                                 {.title = "layer 1, all heads: each token (left) reads the sentence (right)", .heads = {}})
+              << "\n";
+    plot::attention_page(plots + "15_attention.html", "lesson 15: self-attention classifier, test sentence " +
+                                                          std::to_string(shown), views);
+    plot::export_bertviz_json(plots + "15_attention_bertviz.json", views);
+
     tasks::write_results(plots + "15_self_attention_results.txt", "self-attention", data.source, test);
     report.set("epochs", config.epochs);
     report.set("train_seconds", trained.seconds);
     report.write(opt.report);
-    std::printf("figures: %s15_per_phenomenon.png, %s15_head_word_classes.png, %s15_head_ablation.png\n", plots.c_str(),
-                plots.c_str(), plots.c_str());
+    std::printf("figures: %s15_per_phenomenon.png, %s15_head_word_classes.png, %s15_head_ablation.png, "
+                "%s15_head_view.png; open %s15_attention.html in a browser\n",
+                plots.c_str(), plots.c_str(), plots.c_str(), plots.c_str(), plots.c_str());
     return 0;
 }
