@@ -157,12 +157,14 @@ TEST_CASE("dataset files are exactly what the generators write", "[datasets]") {
     check_regenerates("gen_toy_en_fr", "toy-en-fr");
     check_regenerates("gen_dates", "dates");
     check_regenerates("gen_toy_sentiment", "toy-sentiment");
+    check_regenerates("gen_toy_pronoun", "toy-pronoun");
 }
 
 TEST_CASE("no valid or test source sentence is in train", "[datasets]") {
     check_no_leak("toy-en-fr", 2);
     check_no_leak("dates", 2);
     check_no_leak("toy-sentiment", 3);
+    check_no_leak("toy-pronoun", 3);
 }
 
 TEST_CASE("toy-en-fr: sizes, lengths, negation and contractions", "[datasets]") {

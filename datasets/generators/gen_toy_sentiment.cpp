@@ -195,15 +195,7 @@ gen::Splits make_splits(Rng& rng) {
             gen::append_splits(all, gen::split_examples(gen::generate_unique(rng, train + valid + test, make, seen),
                                                         valid, test, rng));
         }
-    // Mix the cells so the files do not list all "plain" examples first.
-    for (std::vector<gen::Example>* part : {&all.train, &all.valid, &all.test}) {
-        std::vector<int> order(part->size());
-        for (size_t i = 0; i < order.size(); ++i) order[i] = int(i);
-        rng.shuffle(order);
-        std::vector<gen::Example> mixed;
-        for (const int i : order) mixed.push_back((*part)[size_t(i)]);
-        *part = mixed;
-    }
+    gen::shuffle_splits(all, rng);  // mix the cells so the files do not list all "plain" examples first
     return all;
 }
 
