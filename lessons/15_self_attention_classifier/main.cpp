@@ -285,7 +285,7 @@ int main(int argc, char** argv) {
         views.encoder_attention = tasks::head_matrices(model.encode(tasks::single_example(data.test, shown)).self_weights);
     }
     std::cout << plot::head_view(plots + "15_head_view", views.encoder_attention[0], tokens, tokens,
-                                 {.title = "layer 1, all heads: each token (left) reads the sentence (right)", .heads = {}})
+                                 {.title = "layer 1, all heads: each token (left) reads the sentence (right)"})
               << "\n";
     plot::attention_page(plots + "15_attention.html", "lesson 15: self-attention classifier, test sentence " +
                                                           std::to_string(shown), views);

@@ -21,7 +21,7 @@ namespace tinyattn::plot {
 
 struct HeadViewOptions {
     std::string title = "head view";
-    std::vector<int> heads;  // which heads to draw (counting from 0); empty = all
+    std::vector<int> heads = {};  // which heads to draw (counting from 0); empty = all
 };
 
 // heads[h]: query_tokens × key_tokens weights of head h of one layer. Writes <path>.png and
