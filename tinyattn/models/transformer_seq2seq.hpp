@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "tinyattn/data/batching.hpp"
-#include "tinyattn/decode.hpp"
+#include "tinyattn/eval/decode.hpp"
 #include "tinyattn/nn/embedding.hpp"
 #include "tinyattn/nn/linear.hpp"
 #include "tinyattn/nn/positional_encoding.hpp"
