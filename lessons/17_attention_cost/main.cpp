@@ -185,13 +185,13 @@ int main(int argc, char** argv) {
                                    {series("self-attention", st_att, t_att), series("LSTM layer", st_lstm, t_lstm),
                                     series("windowed, w = 16", st_win, t_win)},
                                    {.title = "forward + backward, d = 64: time", .x_label = "n",
-                                    .y_label = "CPU milliseconds", .log_y = true, .log_x = true})
+                                    .y_label = "CPU milliseconds", .log_y = true, .log_x = true, .key_above = true})
               << "\n";
     std::cout << plot::line_curves((fs::path(opt.plots_dir) / "17_attention_cost_memory").string(),
                                    {series("self-attention", sm_att, m_att), series("LSTM layer", sm_lstm, m_lstm),
                                     series("windowed, w = 16", sm_win, m_win)},
                                    {.title = "forward + backward, d = 64: peak tensor memory", .x_label = "n",
-                                    .y_label = "MB", .log_y = true, .log_x = true})
+                                    .y_label = "MB", .log_y = true, .log_x = true, .key_above = true})
               << "\n";
 
     Report report;
