@@ -1,13 +1,14 @@
 // test_nn_scores.cpp — the content-based (cosine, nn/cosine_attention.cpp) and location-based
-// (nn/location_attention.cpp) scores, each checked twice: gradcheck (inputs and parameters, with
+// (nn/location_attention.cpp) scores and Luong's local-m window (nn/local_m_attention.cpp), each checked twice: gradcheck (inputs and parameters, with
 // and without a padding mask) and PyTorch fixtures (tests/reference/gen_attention.py,
-// content_and_location), plus what makes each what it is.
+// content_and_location, local_m), plus what makes each what it is.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 
 #include "nn_checks.hpp"
 #include "tinyattn/nn/cosine_attention.hpp"
+#include "tinyattn/nn/local_m_attention.hpp"
 #include "tinyattn/nn/location_attention.hpp"
 
 using namespace tinyattn;
@@ -100,4 +101,27 @@ TEST_CASE("LocationAttention never reads the encoder states; a too-long source i
     CHECK_FALSE(k.has_grad());  // no gradient reaches the keys: they are not in the graph
     REQUIRE_THROWS_WITH(attn.forward(q, zeros({2, 7, 5}), zeros({2, 7, 3})),
                         Contains("LocationAttention") && Contains("7 positions") && Contains("max_source_len"));
+}
+
+TEST_CASE("LocalMAttention: the general score in a window at p_t matches torch; gradcheck", "[nn][attention][local_m]") {
+    const fixture::Fixture f = fixture::load("attention/local_m.txt");
+    Rng rng(5);
+    nn::LocalMAttention attn(4, 5, 2, rng);
+    load_parameters(attn, f);
+    Tensor q = input(f, "query"), k = input(f, "keys"), v = input(f, "values");
+    const std::vector<float> centres = f["in.centres"].to_vector();  // 1, 5, 4.5
+    const nn::AttentionOutput out = attn.forward(q, k, v, input(f, "key_padding_mask", false), centres);
+    require_matches_fixture(f, &attn, {{"query", q}, {"keys", k}, {"values", v}},
+                            {{"context", out.context}, {"weights", out.weights}});
+    // row 0: positions 0..3 of 9 in the window; row 1: 3..5 (6.. padded); row 2: 3..6 (2.5..6.5)
+    REQUIRE(exact_zeros(out.weights) == (9 - 4) + (9 - 3) + (9 - 4));
+
+    const nn::LocalMAttention small(3, 3, 1, rng);
+    Tensor q2 = random_input({2, 3}, rng), k2 = random_input({2, 5, 3}, rng), v2 = random_input({2, 5, 2}, rng);
+    for (const Tensor& mask : {Tensor(), padding_mask({5, 3}, 5)})
+        require_gradcheck([&](const std::vector<Tensor>& in) {
+            const nn::AttentionOutput o = small.forward(in[0], in[1], in[2], mask, {0.0f, 2.5f});
+            return flat({o.context, o.weights});
+        }, {q2, k2, v2}, small);
+    REQUIRE_THROWS_WITH(small.forward(q2, k2, v2, Tensor(), {1.0f}), Contains("one centre p_t per batch row"));
 }

@@ -18,6 +18,7 @@
 #include "tinyattn/nn/layer_norm.hpp"
 #include "tinyattn/nn/linear.hpp"
 #include "tinyattn/nn/local_attention.hpp"
+#include "tinyattn/nn/local_m_attention.hpp"
 #include "tinyattn/nn/location_attention.hpp"
 #include "tinyattn/nn/lstm.hpp"
 #include "tinyattn/nn/luong_attention.hpp"

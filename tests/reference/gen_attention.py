@@ -297,6 +297,21 @@ def content_and_location(out_dir):
     record(out_dir, "location", x, p, {"context": torch.einsum("bs,bsd->bd", w, x["values"]), "weights": w})
 
 
+# ---- Luong local-m (section 3.2): the general score in a window around a given p_t -------------
+def local_m(out_dir):
+    B, S, Dq, Dk, Dwin = 3, 9, 4, 5, 2
+    p = {"W_a": linear_weight(Dq, Dk)}
+    x = {"query": leaf(randn(B, Dq)), "keys": leaf(randn(B, S, Dk)), "values": leaf(randn(B, S, 3)),
+         "key_padding_mask": padding_mask([9, 6, 8], S)}
+    centres = torch.tensor([[1.0], [5.0], [4.5]], dtype=torch.float64)                  # p_t per row
+    s = torch.arange(S, dtype=torch.float64)[None, :]
+    outside = ((s - centres).abs() > Dwin).double() + x["key_padding_mask"]             # window + padding
+    e = torch.einsum("bi,ij,bsj->bs", x["query"], p["W_a"], x["keys"])                 # h_tᵀ W_a h̄_s
+    w = masked_softmax(e, outside)
+    record(out_dir, "local_m", x, p, {"context": torch.einsum("bs,bsd->bd", w, x["values"]), "weights": w},
+           {"in.centres": centres.reshape(-1)})
+
+
 def main(out_dir):
     torch.manual_seed(20240603)
     torch.set_num_threads(1)
@@ -312,3 +327,4 @@ def main(out_dir):
     transformer_layers(out_dir, norm_first=False, suffix="_post_norm")  # last: the cases above keep their numbers
     torch.manual_seed(21)  # its own seed: the cases above keep their numbers
     content_and_location(out_dir)
+    local_m(out_dir)
