@@ -23,7 +23,11 @@ TEST_CASE("lesson 17_attention_cost --quick: attention's memory is quadratic, th
     CHECK(run.number("memory_attention_mb_at_max_n") > 2 * run.number("memory_lstm_mb_at_max_n"));
     CHECK(run.number("crossover_memory_n") > 32);
     CHECK(run.number("crossover_memory_n") < 1024);
+    // Decoding with the KV cache gives the full decoder's outputs at every one of the 64 steps.
+    CHECK(run.number("decode_steps") == 64);
+    CHECK(run.number("decode_max_difference") < 1e-5);
     // Every time was measured and a slope fitted (their values are not asserted).
+    CHECK(run.number("decode_ms_kv_cache") > 0);
     CHECK(run.number("slope_time_attention") > 0);
     CHECK(run.number("slope_time_lstm") > 0);
     CHECK(run.output.find("fitted slopes") != std::string::npos);

@@ -16,6 +16,7 @@
 // then fits a straight line to log(cost) against log(n) over the longer lengths: its slope k says
 // cost ∝ n^k. Attention is quadratic (k ≈ 2), the LSTM and the windowed attention linear (k ≈ 1);
 // where the lines cross, attention becomes the slower one.
+// Part 2 decodes one token at a time with a Transformer decoder, with and without a KV cache.
 #include <algorithm>
 #include <ctime>
 #include <cmath>
@@ -108,6 +109,40 @@ double crossover(const std::vector<int>& n, const std::vector<double>& a, const 
 
 std::vector<float> floats(const std::vector<double>& v) { return {v.begin(), v.end()}; }
 
+// ---- decoding one token at a time: with and without a KV cache -------------------------------
+// A decoder writing token t must attend over positions 0..t. Without a cache it runs the whole
+// decoder again on all t + 1 positions (causal mask) and keeps the last row: O(t·d²) projections
+// plus O(t²·d) attention per token. With a cache (nn::TransformerDecoder::forward_step) it
+// projects only the new position and reads the earlier keys and values from the cache: O(d²)
+// plus O(t·d) per token.
+struct DecodeCost {
+    std::vector<double> ms_full, ms_cached;  // per token, CPU milliseconds
+    double max_difference = 0;               // between the two ways' outputs, all steps
+};
+
+DecodeCost decode_per_token(int steps, Rng& rng) {
+    // W4's decoder (WORKLOADS.md "transformer-tiny"): d 128, 4 heads, 2 layers, feed-forward 512;
+    // random weights, a memory of 12 source positions, batch 1, evaluation mode.
+    nn::TransformerDecoder decoder(nn::TransformerLayerOptions(128, 4).dim_feedforward(512).dropout(0.0f), 2, rng);
+    decoder.eval();
+    NoGrad no_grad;
+    const Tensor memory = uniform({1, 12, 128}, -1.0f, 1.0f, rng), tgt = uniform({1, steps, 128}, -1.0f, 1.0f, rng);
+    DecodeCost cost;
+    std::vector<nn::DecoderLayerCache> cache;
+    for (int t = 0; t < steps; ++t) {
+        double start = cpu_seconds();
+        const Tensor full = decoder.forward(narrow(tgt, 1, 0, t + 1), memory, nn::causal_mask(t + 1)).output;
+        cost.ms_full.push_back((cpu_seconds() - start) * 1e3);
+        start = cpu_seconds();
+        const Tensor step = decoder.forward_step(narrow(tgt, 1, t, 1), memory, Tensor(), cache).output;
+        cost.ms_cached.push_back((cpu_seconds() - start) * 1e3);
+        const Tensor last = narrow(full, 1, t, 1);
+        for (std::size_t i = 0; i < step.numel(); ++i)
+            cost.max_difference = std::max(cost.max_difference, double(std::fabs(step.data()[i] - last.data()[i])));
+    }
+    return cost;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -194,8 +229,32 @@ int main(int argc, char** argv) {
                                     .y_label = "MB", .log_y = true, .log_x = true, .key_above = true})
               << "\n";
 
+    // Part 2: greedy decoding's per-token cost, with and without the KV cache.
+    const int steps = opt.quick ? 64 : 256;
+    const DecodeCost dc = decode_per_token(steps, rng);
+    std::printf("decoding one token at a time, W4's decoder (d 128, 2 layers), batch 1: CPU ms per token\n");
+    std::printf("%6s | %12s %12s\n", "t", "no cache", "KV cache");
+    for (int t = 1; t <= steps; t *= 2)
+        std::printf("%6d | %12.3f %12.3f\n", t, dc.ms_full[size_t(t - 1)], dc.ms_cached[size_t(t - 1)]);
+    double total_full = 0, total_cached = 0;
+    for (int t = 0; t < steps; ++t) total_full += dc.ms_full[size_t(t)], total_cached += dc.ms_cached[size_t(t)];
+    std::printf("all %d tokens: %.1f ms without the cache, %.1f ms with it (%.1fx); outputs differ by at most %.1e\n\n",
+                steps, total_full, total_cached, total_full / total_cached, dc.max_difference);
+    std::vector<float> ts;
+    for (int t = 1; t <= steps; ++t) ts.push_back(float(t));
+    std::cout << plot::line_curves((fs::path(opt.plots_dir) / "17_attention_cost_kv_cache").string(),
+                                   {{"no cache: decoder re-run on t positions", ts, floats(dc.ms_full)},
+                                    {"KV cache: one new position", ts, floats(dc.ms_cached)}},
+                                   {.title = "greedy decoding, W4's decoder: CPU time per token", .x_label = "t",
+                                    .y_label = "CPU milliseconds", .key_above = true})
+              << "\n";
+
     Report report;
     report.set("lesson", "17_attention_cost");
+    report.set("decode_steps", steps);
+    report.set("decode_ms_no_cache", total_full);
+    report.set("decode_ms_kv_cache", total_cached);
+    report.set("decode_max_difference", dc.max_difference);
     report.set("max_n", max_n);
     report.set("windowed_max_error", windowed_error);
     report.set("slope_time_attention", st_att);
