@@ -14,12 +14,6 @@ using namespace nn_checks;
 using Catch::Matchers::Contains;
 
 namespace {
-float max_abs_diff(const Tensor& a, const Tensor& b) {
-    REQUIRE(a.shape() == b.shape());
-    float m = 0.0f;
-    for (size_t i = 0; i < a.numel(); ++i) m = std::max(m, std::fabs(a.data()[i] - b.data()[i]));
-    return m;
-}
 
 void check_steps_equal_full(bool norm_first) {
     INFO((norm_first ? "pre-LN" : "post-LN"));

@@ -31,11 +31,6 @@ void gradcheck_scores(const Attention& attn, int dim, bool keys_read, Rng& rng) 
     }
 }
 
-float max_abs_diff(const Tensor& a, const Tensor& b) {
-    float m = 0.0f;
-    for (size_t i = 0; i < a.numel(); ++i) m = std::max(m, std::fabs(a.data()[i] - b.data()[i]));
-    return m;
-}
 }  // namespace
 
 TEST_CASE("CosineAttention: β·cos(s_t, h̄_s) matches the NTM formula in torch; gradcheck", "[nn][attention][cosine]") {

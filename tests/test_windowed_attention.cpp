@@ -6,19 +6,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nn_checks.hpp"
 #include "tinyattn/tinyattn.hpp"
 
 using namespace tinyattn;
+using nn_checks::max_abs_diff;
 using Catch::Matchers::Contains;
 
 namespace {
-
-float max_abs_diff(const Tensor& a, const Tensor& b) {
-    REQUIRE(a.shape() == b.shape());
-    float m = 0.0f;
-    for (size_t i = 0; i < a.numel(); ++i) m = std::max(m, std::fabs(a.data()[i] - b.data()[i]));
-    return m;
-}
 
 struct Run {
     Tensor out, dq, dk, dv;

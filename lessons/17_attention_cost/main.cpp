@@ -109,6 +109,12 @@ double crossover(const std::vector<int>& n, const std::vector<double>& a, const 
 
 std::vector<float> floats(const std::vector<double>& v) { return {v.begin(), v.end()}; }
 
+double max_abs_difference(const Tensor& a, const Tensor& b) {
+    double worst = 0;
+    for (std::size_t i = 0; i < a.numel(); ++i) worst = std::max(worst, double(std::fabs(a.data()[i] - b.data()[i])));
+    return worst;
+}
+
 // ---- decoding one token at a time: with and without a KV cache -------------------------------
 // A decoder writing token t must attend over positions 0..t. Without a cache it runs the whole
 // decoder again on all t + 1 positions (causal mask) and keeps the last row: O(t·d²) projections
@@ -136,9 +142,7 @@ DecodeCost decode_per_token(int steps, Rng& rng) {
         start = cpu_seconds();
         const Tensor step = decoder.forward_step(narrow(tgt, 1, t, 1), memory, Tensor(), cache).output;
         cost.ms_cached.push_back((cpu_seconds() - start) * 1e3);
-        const Tensor last = narrow(full, 1, t, 1);
-        for (std::size_t i = 0; i < step.numel(); ++i)
-            cost.max_difference = std::max(cost.max_difference, double(std::fabs(step.data()[i] - last.data()[i])));
+        cost.max_difference = std::max(cost.max_difference, max_abs_difference(step, narrow(full, 1, t, 1)));
     }
     return cost;
 }
@@ -166,9 +170,8 @@ int main(int argc, char** argv) {
     {
         NoGrad no_grad;
         const Tensor x = uniform({1, 256, kDim}, -1.0f, 1.0f, rng);
-        const Tensor a = nn::windowed_attention(x, x, x, kWindow), b = nn::windowed_attention_reference(x, x, x, kWindow);
-        for (std::size_t i = 0; i < a.numel(); ++i)
-            windowed_error = std::max(windowed_error, double(std::fabs(a.data()[i] - b.data()[i])));
+        windowed_error = max_abs_difference(nn::windowed_attention(x, x, x, kWindow),
+                                            nn::windowed_attention_reference(x, x, x, kWindow));
         std::printf("windowed attention (w = %d) vs full attention with the band mask, n = 256: max |difference| %.1e\n\n",
                     kWindow, windowed_error);
     }
