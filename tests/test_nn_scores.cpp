@@ -33,7 +33,7 @@ void gradcheck_scores(const Attention& attn, int dim, bool keys_read, Rng& rng) 
 
 }  // namespace
 
-TEST_CASE("CosineAttention: β·cos(s_t, h̄_s) matches the NTM formula in torch; gradcheck", "[nn][attention][cosine]") {
+TEST_CASE("CosineAttention: β·cos(s_t, h̄_s) matches the NTM formula in torch, and gradcheck", "[nn][attention][cosine]") {
     const fixture::Fixture f = fixture::load("attention/cosine.txt");
     nn::CosineAttention attn(4);
     load_parameters(attn, f);
@@ -49,7 +49,7 @@ TEST_CASE("CosineAttention: β·cos(s_t, h̄_s) matches the NTM formula in torch
                         Contains("CosineAttention") && Contains("[2, 4, 5]"));
 }
 
-TEST_CASE("CosineAttention reads direction, not length; β sets how sharp it can be", "[nn][attention][cosine]") {
+TEST_CASE("CosineAttention reads direction, not length, and β sets how sharp it can be", "[nn][attention][cosine]") {
     Rng rng(4);
     const Tensor q = randn({2, 6}, rng), k = randn({2, 7, 6}, rng);
     nn::CosineAttention attn(6, 10.0f);
@@ -72,7 +72,7 @@ TEST_CASE("CosineAttention reads direction, not length; β sets how sharp it can
     CHECK(attn.beta() == Approx(10.0f));
 }
 
-TEST_CASE("LocationAttention: softmax(W_a h_t) matches Luong's eq. 8 in torch; gradcheck", "[nn][attention][location]") {
+TEST_CASE("LocationAttention: softmax(W_a h_t) matches Luong's eq. 8 in torch, and gradcheck", "[nn][attention][location]") {
     const fixture::Fixture f = fixture::load("attention/location.txt");
     Rng rng(3);
     nn::LocationAttention attn(4, 7, rng);
@@ -85,7 +85,7 @@ TEST_CASE("LocationAttention: softmax(W_a h_t) matches Luong's eq. 8 in torch; g
     gradcheck_scores(nn::LocationAttention(3, 6, rng), 3, false, rng);
 }
 
-TEST_CASE("LocationAttention never reads the encoder states; a too-long source is refused", "[nn][attention][location]") {
+TEST_CASE("LocationAttention never reads the encoder states, and refuses a too-long source", "[nn][attention][location]") {
     Rng rng(8);
     nn::LocationAttention attn(5, 6, rng);
     const Tensor q = randn({2, 5}, rng), k = randn({2, 4, 5}, rng).requires_grad_(), v = randn({2, 4, 3}, rng);
@@ -98,7 +98,7 @@ TEST_CASE("LocationAttention never reads the encoder states; a too-long source i
                         Contains("LocationAttention") && Contains("7 positions") && Contains("max_source_len"));
 }
 
-TEST_CASE("LocalMAttention: the general score in a window at p_t matches torch; gradcheck", "[nn][attention][local_m]") {
+TEST_CASE("LocalMAttention: the general score in a window at p_t matches torch, and gradcheck", "[nn][attention][local_m]") {
     const fixture::Fixture f = fixture::load("attention/local_m.txt");
     Rng rng(5);
     nn::LocalMAttention attn(4, 5, 2, rng);

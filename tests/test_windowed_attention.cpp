@@ -54,7 +54,7 @@ TEST_CASE("windowed attention equals full attention with the band mask, forward 
     CHECK(max_abs_diff(nn::windowed_attention(q, k, v, 3), full) > 1e-2f);
 }
 
-TEST_CASE("band_mask marks |i - j| > window; bad shapes name the op", "[windowed]") {
+TEST_CASE("band_mask marks |i - j| > window, and bad shapes name the op", "[windowed]") {
     const Tensor m = nn::band_mask(5, 1);
     for (int i = 0; i < 5; ++i)
         for (int j = 0; j < 5; ++j) CHECK(m.at({i, j}) == (std::abs(i - j) > 1 ? 1.0f : 0.0f));
