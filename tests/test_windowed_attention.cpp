@@ -2,6 +2,7 @@
 // version (full scaled dot-product attention with the band mask), and the tensor-bytes counter
 // lesson 17 uses to measure peak memory.
 #include <catch2/catch.hpp>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -52,6 +53,25 @@ TEST_CASE("windowed attention equals full attention with the band mask, forward 
     CHECK(max_abs_diff(nn::windowed_attention(q, k, v, 0), v) < 1e-6f);
     // ...and a narrow window is not: positions far apart do see different things.
     CHECK(max_abs_diff(nn::windowed_attention(q, k, v, 3), full) > 1e-2f);
+}
+
+TEST_CASE("windowed attention gives the same bits on 1 and 2 threads", "[windowed][determinism]") {
+    // The threads share out whole sequences of the batch, each writing only its own rows and
+    // gradients, so the thread count never changes the order of a sum.
+    Rng rng(6);
+    const Tensor q = uniform({4, 300, 32}, -1.0f, 1.0f, rng), g = uniform({4, 300, 32}, -1.0f, 1.0f, rng);
+    const int saved = omp_get_max_threads();
+    std::vector<std::vector<float>> outs, grads;
+    for (int threads : {1, 2}) {
+        omp_set_num_threads(threads);
+        const Run r = forward_backward([](auto& a, auto& b, auto& c) { return nn::windowed_attention(a, b, c, 8); },
+                                       q, q, q, g);
+        outs.push_back(r.out.to_vector());
+        grads.push_back(r.dk.to_vector());
+    }
+    omp_set_num_threads(saved);
+    CHECK(outs[0] == outs[1]);
+    CHECK(grads[0] == grads[1]);
 }
 
 TEST_CASE("band_mask marks |i - j| > window, and bad shapes name the op", "[windowed]") {
