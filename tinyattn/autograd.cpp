@@ -1,7 +1,7 @@
 // autograd.cpp — graph recording, the topological sort and the backward pass.
 #include "tinyattn/autograd.hpp"
 
-#include "tinyattn/anomaly.hpp"
+#include "tinyattn/debug/anomaly.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -13,7 +13,7 @@
 #include <set>
 
 #include "tinyattn/autograd.hpp"
-#include "tinyattn/interrupt.hpp"
+#include "tinyattn/app/interrupt.hpp"
 #include "tinyattn/models/transformer_seq2seq.hpp"
 #include "tinyattn/optim/adam.hpp"
 #include "tinyattn/optim/clip_grad.hpp"

@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "tinyattn/data/batching.hpp"
-#include "tinyattn/decode.hpp"
+#include "tinyattn/eval/decode.hpp"
 #include "tinyattn/nn/additive_attention.hpp"
 #include "tinyattn/nn/embedding.hpp"
 #include "tinyattn/nn/linear.hpp"

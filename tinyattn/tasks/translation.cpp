@@ -11,9 +11,9 @@
 
 #include "tinyattn/data/batching.hpp"
 #include "tinyattn/data/tokenizer.hpp"
-#include "tinyattn/decode.hpp"
+#include "tinyattn/eval/decode.hpp"
 #include "tinyattn/autograd.hpp"
-#include "tinyattn/interrupt.hpp"
+#include "tinyattn/app/interrupt.hpp"
 #include "tinyattn/optim/clip_grad.hpp"
 
 namespace tinyattn::tasks {
