@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "tinyattn/models/bahdanau.hpp"
 #include "tinyattn/optim/adam.hpp"
 #include "tinyattn/plot/plot.hpp"
 #include "tinyattn/tasks/translation.hpp"
@@ -92,7 +93,7 @@ int main(int argc, char** argv) {
     models::Seq2SeqConfig cfg;  // lesson 07's: embedding 64, hidden 128, Bahdanau attention
     cfg.src_vocab = data.src_vocab.size();
     cfg.tgt_vocab = data.tgt_vocab.size();
-    models::Seq2Seq model(cfg);
+    models::Seq2Seq model(cfg, models::make_bahdanau_decoder);
     optim::Adam adam(model.parameters(), kLearningRate);
     std::string source = "trained here";
     if (!opt.resume.empty()) {

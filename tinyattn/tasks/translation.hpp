@@ -5,7 +5,8 @@
 //
 //     PairSplits pairs = load_translation_corpus(opt.data.empty() ? shipped_dir : opt.data, opt.seed);
 //     TranslationData data = prepare_translation(std::move(pairs));
-//     models::Seq2Seq model({.src_vocab = data.src_vocab.size(), .tgt_vocab = data.tgt_vocab.size()});
+//     models::Seq2Seq model({.src_vocab = data.src_vocab.size(), .tgt_vocab = data.tgt_vocab.size()},
+//                           models::make_bahdanau_decoder);
 //     optim::Adam adam(model.parameters(), 2e-3);
 //     for (epoch ...) train_epoch(model, adam, data.train, cfg, epoch, progress, step);
 //     TranslationEval eval = evaluate_translation(model, data, data.pairs.test.size());
