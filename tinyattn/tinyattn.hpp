@@ -11,6 +11,7 @@
 // layers
 #include "tinyattn/nn/additive_attention.hpp"
 #include "tinyattn/nn/attention_pooling.hpp"
+#include "tinyattn/nn/conv2d.hpp"
 #include "tinyattn/nn/dropout.hpp"
 #include "tinyattn/nn/embedding.hpp"
 #include "tinyattn/nn/gru.hpp"
