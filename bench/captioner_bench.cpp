@@ -3,7 +3,7 @@
 // 32 × 32 RGB images, then 16 decoder steps of additive attention over the 8 × 8 regions and an
 // LSTM cell, cross-entropy plus the doubly stochastic penalty; backward; Adam. No clipping, like
 // the other workloads. Random images and caption ids (vocab 17, the toy scenes' size).
-#include "bench_common.hpp"
+#include "workloads.hpp"
 #include "lessons/13_show_attend_tell/captioner.hpp"
 
 using namespace tinyattn;

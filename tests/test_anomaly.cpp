@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "tinyattn/anomaly.hpp"
+#include "tinyattn/debug/anomaly.hpp"
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/nn/scaled_dot_product.hpp"
 #include "tinyattn/ops.hpp"

@@ -1,4 +1,4 @@
-// Tests for BLEU, accuracy and exact match (tinyattn/metrics.hpp). BLEU is compared with
+// Tests for BLEU, accuracy and exact match (tinyattn/eval/metrics.hpp). BLEU is compared with
 // NLTK's corpus_bleu / sentence_bleu on the fixtures written by
 // tests/reference/make_bleu_fixtures.py (format described there).
 #include <catch2/catch.hpp>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "tinyattn/metrics.hpp"
+#include "tinyattn/eval/metrics.hpp"
 
 using namespace tinyattn;
 

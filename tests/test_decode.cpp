@@ -1,4 +1,4 @@
-// Tests for greedy decoding and beam search (tinyattn/decode.hpp) on hand-written models.
+// Tests for greedy decoding and beam search (tinyattn/eval/decode.hpp) on hand-written models.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "tinyattn/decode.hpp"
+#include "tinyattn/eval/decode.hpp"
 #include "tinyattn/rng.hpp"
 
 using namespace tinyattn;

@@ -15,7 +15,7 @@
 #include "tiny_seq2seq.hpp"
 #include "tinyattn/data/loaders.hpp"
 #include "tinyattn/data/vocab.hpp"
-#include "tinyattn/interrupt.hpp"
+#include "tinyattn/app/interrupt.hpp"
 #include "tinyattn/nn/embedding.hpp"
 
 using namespace tinyattn;

@@ -97,7 +97,7 @@ TEST_CASE("toy scenes: captions name the objects drawn in their boxes; no test l
     }
 }
 
-TEST_CASE("--data: a folder of PNG files and captions.tsv loads, resized, several captions per image", "[scenes]") {
+TEST_CASE("own images (--data): a folder of PNG files and captions.tsv loads, resized, several captions per image", "[scenes]") {
     const data::SceneSplits s = data::make_toy_scenes(3, 2, 0, 0);
     const std::string dir = folder_with_captions("own", "a.png\tA red thing\na.png\tsomething red\nb.png\tblue\n");
     data::write_png(dir + "/a.png", data::from_model_input(s.train[0].pixels, 32));
@@ -114,7 +114,7 @@ TEST_CASE("--data: a folder of PNG files and captions.tsv loads, resized, severa
     REQUIRE(ex[2].pixels[100] == Approx(200.0f / 255.0f));
 }
 
-TEST_CASE("--data: a missing, corrupt or non-RGB image, or a bad captions line, names the file", "[scenes]") {
+TEST_CASE("own images (--data): a missing, corrupt or non-RGB image, or a bad captions line, names the file", "[scenes]") {
     const std::string dir = folder_with_captions("bad", "");
     std::ofstream(dir + "/junk.png", std::ios::binary) << "not a png at all";
     const unsigned char grey[4] = {0, 50, 100, 150};

@@ -39,9 +39,9 @@
 #include "tinyattn/data/loaders.hpp"
 #include "tinyattn/data/tokenizer.hpp"
 #include "tinyattn/data/vocab.hpp"
-#include "tinyattn/decode.hpp"
-#include "tinyattn/metrics.hpp"
+#include "tinyattn/eval/decode.hpp"
+#include "tinyattn/eval/metrics.hpp"
 #include "tinyattn/plot/plot.hpp"
 
 // the lesson programs' shared command line, progress line and report
-#include "tinyattn/lesson_cli.hpp"
+#include "tinyattn/app/lesson_cli.hpp"

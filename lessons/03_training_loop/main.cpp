@@ -14,7 +14,7 @@
 #include "tinyattn/data/batching.hpp"
 #include "tinyattn/data/text_file.hpp"
 #include "tinyattn/io/checkpoint.hpp"
-#include "tinyattn/metrics.hpp"
+#include "tinyattn/eval/metrics.hpp"
 #include "tinyattn/optim/sgd.hpp"
 #include "tinyattn/plot/figure_files.hpp"
 #include "tinyattn/plot/gnuplot_session.hpp"

@@ -2,7 +2,7 @@
 //
 // Trains a lesson-07 model (Bahdanau attention, tinyattn/models/seq2seq.hpp) — or, with
 // --resume build/07_attention.ckpt --epochs 0, decodes with the one lesson 07 saved — and then
-// translates the held-out test split with greedy_decode and with beam_search (tinyattn/decode.hpp)
+// translates the held-out test split with greedy_decode and with beam_search (tinyattn/eval/decode.hpp)
 // at widths 1, 3 and 5: corpus BLEU-4, exact match, the mean log-probability of the chosen outputs
 // (the objective beam search maximises) and the decoding time. Checks that width 1 is greedy,
 // token for token, and prints the sentences where the beam fixed a greedy mistake.
@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "tinyattn/models/bahdanau.hpp"
 #include "tinyattn/optim/adam.hpp"
 #include "tinyattn/plot/plot.hpp"
 #include "tinyattn/tasks/translation.hpp"
@@ -92,7 +93,7 @@ int main(int argc, char** argv) {
     models::Seq2SeqConfig cfg;  // lesson 07's: embedding 64, hidden 128, Bahdanau attention
     cfg.src_vocab = data.src_vocab.size();
     cfg.tgt_vocab = data.tgt_vocab.size();
-    models::Seq2Seq model(cfg);
+    models::Seq2Seq model(cfg, models::make_bahdanau_decoder);
     optim::Adam adam(model.parameters(), kLearningRate);
     std::string source = "trained here";
     if (!opt.resume.empty()) {

@@ -12,7 +12,7 @@ flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -I. -Wall -Wextra
 sources=(tinyattn/data/loaders.cpp tinyattn/data/text_file.cpp tinyattn/data/tokenizer.cpp
          tinyattn/data/utf8.cpp tinyattn/data/vocab.cpp
          tinyattn/io/checkpoint.cpp tinyattn/io/atomic_file.cpp tinyattn/io/crc32.cpp
-         tinyattn/tensor.cpp tinyattn/autograd.cpp tinyattn/anomaly.cpp tinyattn/rng.cpp
+         tinyattn/tensor.cpp tinyattn/autograd.cpp tinyattn/debug/anomaly.cpp tinyattn/rng.cpp
          tinyattn/nn/module.cpp tinyattn/optim/optimizer.cpp tinyattn/kernels/parallel.cpp)
 
 # Library objects: instrumented for coverage (fuzzer-no-link), rebuilt only when the source is

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <map>
 
-#include "tinyattn/metrics.hpp"
+#include "tinyattn/eval/metrics.hpp"
 
 namespace tinyattn::tasks {
 

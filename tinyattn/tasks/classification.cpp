@@ -11,10 +11,10 @@
 #include <stdexcept>
 
 #include "tinyattn/autograd.hpp"
-#include "tinyattn/interrupt.hpp"
+#include "tinyattn/app/interrupt.hpp"
 #include "tinyattn/data/text_file.hpp"
 #include "tinyattn/io/checkpoint.hpp"
-#include "tinyattn/lesson_cli.hpp"
+#include "tinyattn/app/lesson_cli.hpp"
 #include "tinyattn/ops.hpp"
 #include "tinyattn/optim/clip_grad.hpp"
 #include "tinyattn/plot/curves.hpp"

@@ -20,7 +20,7 @@
 #include "tinyattn/data/batching.hpp"
 #include "tinyattn/data/loaders.hpp"
 #include "tinyattn/data/vocab.hpp"
-#include "tinyattn/lesson_cli.hpp"
+#include "tinyattn/app/lesson_cli.hpp"
 #include "tinyattn/nn/module.hpp"
 #include "tinyattn/optim/optimizer.hpp"
 

@@ -11,9 +11,9 @@
 
 #include "tinyattn/data/batching.hpp"
 #include "tinyattn/data/tokenizer.hpp"
-#include "tinyattn/decode.hpp"
+#include "tinyattn/eval/decode.hpp"
 #include "tinyattn/autograd.hpp"
-#include "tinyattn/interrupt.hpp"
+#include "tinyattn/app/interrupt.hpp"
 #include "tinyattn/optim/clip_grad.hpp"
 
 namespace tinyattn::tasks {
@@ -334,7 +334,7 @@ void save_translation_checkpoint(const std::string& path, const models::Seq2Seq&
                       {"tgt_vocab", fs::path(path + ".tgt.vocab").filename().string()},
                       {"embedding_dim", std::to_string(c.embedding_dim)},
                       {"hidden_size", std::to_string(c.hidden_size)},
-                      {"attention", models::attention_kind_name(c.attention)}};
+                      {"attention", model.decoder->attention_name()}};
     io::save_checkpoint(path, model, &optimizer, meta);
 }
 

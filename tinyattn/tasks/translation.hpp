@@ -5,7 +5,8 @@
 //
 //     PairSplits pairs = load_translation_corpus(opt.data.empty() ? shipped_dir : opt.data, opt.seed);
 //     TranslationData data = prepare_translation(std::move(pairs));
-//     models::Seq2Seq model({.src_vocab = data.src_vocab.size(), .tgt_vocab = data.tgt_vocab.size()});
+//     models::Seq2Seq model({.src_vocab = data.src_vocab.size(), .tgt_vocab = data.tgt_vocab.size()},
+//                           models::make_bahdanau_decoder);
 //     optim::Adam adam(model.parameters(), 2e-3);
 //     for (epoch ...) train_epoch(model, adam, data.train, cfg, epoch, progress, step);
 //     TranslationEval eval = evaluate_translation(model, data, data.pairs.test.size());
@@ -23,8 +24,8 @@
 #include "tinyattn/data/loaders.hpp"
 #include "tinyattn/data/vocab.hpp"
 #include "tinyattn/io/checkpoint.hpp"
-#include "tinyattn/lesson_cli.hpp"
-#include "tinyattn/metrics.hpp"
+#include "tinyattn/app/lesson_cli.hpp"
+#include "tinyattn/eval/metrics.hpp"
 #include "tinyattn/models/seq2seq.hpp"
 #include "tinyattn/optim/optimizer.hpp"
 #include "tinyattn/plot/curves.hpp"

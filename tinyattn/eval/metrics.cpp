@@ -1,5 +1,5 @@
 // metrics.cpp — BLEU (NLTK-compatible), accuracy, exact match (see metrics.hpp).
-#include "tinyattn/metrics.hpp"
+#include "tinyattn/eval/metrics.hpp"
 
 #include <algorithm>
 #include <cmath>

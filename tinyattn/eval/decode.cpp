@@ -1,5 +1,5 @@
 // decode.cpp — greedy decoding and beam search over a StepDecoder (see decode.hpp).
-#include "tinyattn/decode.hpp"
+#include "tinyattn/eval/decode.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 // lesson_cli.cpp — argument parsing, progress lines and the JSON report.
-#include "tinyattn/lesson_cli.hpp"
+#include "tinyattn/app/lesson_cli.hpp"
 
 #include <omp.h>
 

@@ -1,6 +1,6 @@
 // anomaly.cpp — anomaly mode: the NaN/Inf checks on forward results and backward gradients
 // (the rule is in anomaly.hpp).
-#include "tinyattn/anomaly.hpp"
+#include "tinyattn/debug/anomaly.hpp"
 
 #include <atomic>
 #include <cmath>

@@ -3,7 +3,7 @@
 // A signal handler may run between any two instructions of the program, so it must not
 // allocate, print or save: it only stores to a lock-free atomic flag, the one thing POSIX
 // promises is safe there. All real work happens in the training loop when it reads the flag.
-#include "tinyattn/interrupt.hpp"
+#include "tinyattn/app/interrupt.hpp"
 
 #include <atomic>
 #include <csignal>
