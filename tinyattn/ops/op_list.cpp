@@ -22,6 +22,8 @@ const std::vector<std::string>& differentiable_ops() {
         // fused kernels
         "lstm_cell_c", "lstm_cell_h", "additive_scores", "head_scores", "head_context",
         "windowed_attention",  // banded self-attention (nn/windowed_attention.cpp)
+        // images
+        "conv2d", "max_pool2d",
     };
     return ops;
 }
