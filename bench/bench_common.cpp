@@ -44,6 +44,14 @@ void print_step_json(const std::string& workload, const Options& opt, const Timi
     std::fflush(stdout);
 }
 
+void print_decode_json(const std::string& workload, const Options& opt, const Timing& t, size_t params) {
+    std::printf("{\"workload\":\"%s\",\"threads\":%d,\"us_per_sentence_median\":%.1f,\"us_min\":%.1f,"
+                "\"us_max\":%.1f,\"sentences\":%zu,\"params\":%zu,\"peak_rss_mb\":%.1f}\n",
+                workload.c_str(), opt.threads, 1000.0 * t.median(), 1000.0 * t.min(), 1000.0 * t.max(), t.ms.size(),
+                params, peak_rss_mb());
+    std::fflush(stdout);
+}
+
 std::vector<int> random_ids(tinyattn::Rng& rng, int count, int vocab) {
     std::vector<int> ids(size_t(count > 0 ? count : 0));
     for (int& id : ids) id = rng.randint(4, vocab);

@@ -31,6 +31,8 @@ void print_step_json(const std::string& workload, const Options& opt, const Timi
 
 // Peak resident set size of this process so far, in MiB (getrusage's ru_maxrss).
 double peak_rss_mb();
+// W6 / W8: {"workload":..,"threads":..,"us_per_sentence_median":..,"us_min":..,"us_max":..,"sentences":..,"params":..,"peak_rss_mb":..}
+void print_decode_json(const std::string& workload, const Options& opt, const Timing& t, size_t params);
 
 // count token ids uniform in [4, vocab) — WORKLOADS.md's fixed random batch.
 std::vector<int> random_ids(tinyattn::Rng& rng, int count, int vocab);

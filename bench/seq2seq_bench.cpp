@@ -139,10 +139,7 @@ void run_w6(const Options& opt) {
             }
         },
         Options{opt.threads, std::max(opt.warmup, 20), std::max(opt.steps, 200)});
-    std::printf("{\"workload\":\"W6\",\"threads\":%d,\"us_per_sentence_median\":%.1f,\"us_min\":%.1f,\"us_max\":%.1f,"
-                "\"sentences\":%zu,\"params\":%zu,\"peak_rss_mb\":%.1f}\n",
-                opt.threads, 1000.0 * t.median(), 1000.0 * t.min(), 1000.0 * t.max(), t.ms.size(),
-                model.parameter_count(), peak_rss_mb());
+    print_decode_json("W6", opt, t, model.parameter_count());
 }
 
 }  // namespace bench

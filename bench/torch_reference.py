@@ -50,6 +50,16 @@ def param_count(model):
     return sum(p.numel() for p in model.parameters())
 
 
+def time_decode(workload, decode, model, args):
+    """W6 / W8: decode() one sentence at a time; µs per sentence over 200 after 20 warm-ups."""
+    ms = time_steps(decode, max(args.warmup, 20), max(args.steps, 200))
+    print(json.dumps({"workload": workload, "threads": args.threads,
+                      "us_per_sentence_median": round(1000 * statistics.median(ms), 1),
+                      "us_min": round(1000 * min(ms), 1), "us_max": round(1000 * max(ms), 1),
+                      "sentences": len(ms), "params": param_count(model),
+                      "peak_rss_mb": round(peak_rss_mb(), 1)}), flush=True)
+
+
 def check_params(workload, model, expected):
     got = param_count(model)
     if got != expected:
@@ -135,12 +145,7 @@ def run_w6(args):
             for _ in range(c["tgt_len"]):
                 o, s, cc = model.step(model.tgt_emb(prev), states, keys, s, cc)
                 prev = model.out(o).argmax(1)
-    ms = time_steps(decode, max(args.warmup, 20), max(args.steps, 200))
-    print(json.dumps({"workload": "W6", "threads": args.threads,
-                      "us_per_sentence_median": round(1000 * statistics.median(ms), 1),
-                      "us_min": round(1000 * min(ms), 1), "us_max": round(1000 * max(ms), 1),
-                      "sentences": len(ms), "params": param_count(model),
-                      "peak_rss_mb": round(peak_rss_mb(), 1)}), flush=True)
+    time_decode("W6", decode, model, args)
 
 
 # ---- W3: sentiment LSTM with attention pooling ---------------------------------------------
@@ -225,12 +230,7 @@ def run_w8(args):
                 y = model.transformer.decoder(t, memory, tgt_mask=masks[step])
                 prev = model.head(y[:, -1]).argmax(1)
                 prefix = torch.cat([prefix, prev[:, None]], 1)
-    ms = time_steps(decode, max(args.warmup, 20), max(args.steps, 200))
-    print(json.dumps({"workload": "W8", "threads": args.threads,
-                      "us_per_sentence_median": round(1000 * statistics.median(ms), 1),
-                      "us_min": round(1000 * min(ms), 1), "us_max": round(1000 * max(ms), 1),
-                      "sentences": len(ms), "params": param_count(model),
-                      "peak_rss_mb": round(peak_rss_mb(), 1)}), flush=True)
+    time_decode("W8", decode, model, args)
 
 
 # ---- W5: sgemm through torch.mm (OpenBLAS) -------------------------------------------------
