@@ -38,9 +38,10 @@ std::string read_file(const fs::path& path) {
 // The weights of a 2 + 2 layer, 2-head Transformer on one random sentence pair (5 source, 4 target).
 plot::ModelAttention small_model_attention() {
     Rng rng(7);
-    const nn::Transformer model(16, 2, 2, 2, 32, 0.0f, rng);
+    const nn::Transformer model(nn::TransformerOptions(16, 2).num_encoder_layers(2).num_decoder_layers(2)
+                                    .dim_feedforward(32).dropout(0.0f).norm_first(true), rng);
     const Tensor src = randn({1, 5, 16}, rng), tgt = randn({1, 4, 16}, rng);
-    const nn::TransformerOutput out = model.forward(src, tgt, Tensor(), nn::causal_mask(4));
+    const nn::TransformerOutput out = model.forward(src, tgt, Tensor(), nn::causal_mask(4));  // src_mask, tgt_mask
     plot::ModelAttention a;
     a.encoder_tokens = {"the", "cat", "is", "<tired>", "\"ok\""};  // tags and quotes must survive
     a.decoder_tokens = {"<bos>", "le", "chat", "est"};

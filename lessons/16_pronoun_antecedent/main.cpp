@@ -19,6 +19,7 @@
 #include <map>
 
 #include "tinyattn/data/text_file.hpp"
+#include "tinyattn/models/bahdanau.hpp"
 #include "tinyattn/models/transformer_seq2seq.hpp"
 #include "tinyattn/tasks/head_matrices.hpp"
 #include "tinyattn/tasks/translation.hpp"
@@ -264,7 +265,7 @@ int main(int argc, char** argv) {
     models::Seq2SeqConfig lcfg;
     lcfg.src_vocab = data.src_vocab.size();
     lcfg.tgt_vocab = data.tgt_vocab.size();
-    models::Seq2Seq lstm(lcfg);
+    models::Seq2Seq lstm(lcfg, models::make_bahdanau_decoder);
     optim::Adam adam(lstm.parameters(), 3e-3);
     const int lstm_epochs = opt.quick ? 2 : 5;
     std::printf("LSTM + Bahdanau attention (lesson 07: embedding %d, hidden %d), %d epochs\n", lcfg.embedding_dim,
