@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
     }
     std::cout << "\n" << plot::line_curves(plots + "loss", loss, {.title = "training cross-entropy per word", .y_label = "cross-entropy"});
     std::cout << plot::line_curves(plots + "valid_exact", valid_exact,
-                                   {.title = "valid exact match after each epoch", .y_label = "exact match (%)"});
+                                   {.title = "valid exact match after each epoch", .y_label = "exact match (%)", .key_above = true});
     if (opt.data.empty()) {
         std::vector<plot::Series> by_objects;
         for (size_t k = 0; k < 3; ++k) {
