@@ -164,9 +164,6 @@ const std::map<std::string, Runner>& runners() {
              return head_scores(in.at("q"), in.at("k"), int_arg(f, "heads"), float_arg(f, "scale"));
          }}},
         {"head_context", {"fused", [](const F&, const Inputs& in) { return head_context(in.at("weights"), in.at("v")); }}},
-        {"windowed_attention", {"fused", [](const F& f, const Inputs& in) {
-             return nn::windowed_attention(in.at("q"), in.at("k"), in.at("v"), int_arg(f, "window"));
-         }}},
 
         {"conv2d", {"images", [](const F& f, const Inputs& in) {
              return conv2d(in.at("input"), in.at("weight"), optional_input(in, "bias"), int_arg(f, "stride"),
@@ -174,6 +171,9 @@ const std::map<std::string, Runner>& runners() {
          }}},
         {"max_pool2d", {"images", [](const F& f, const Inputs& in) {
              return max_pool2d(in.at("input"), int_arg(f, "kernel_size"), int_arg(f, "stride"));
+         }}},
+        {"windowed_attention", {"fused", [](const F& f, const Inputs& in) {
+             return nn::windowed_attention(in.at("q"), in.at("k"), in.at("v"), int_arg(f, "window"));
          }}},
     };
     return table;

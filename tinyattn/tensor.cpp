@@ -24,19 +24,6 @@ size_t shape_numel(const Shape& shape) {
     return n;
 }
 
-// ---- bytes held by tensor buffers (UninitializedAllocator counts them) -----------------------
-static std::atomic<std::ptrdiff_t> g_tensor_bytes{0};
-static std::atomic<std::ptrdiff_t> g_tensor_bytes_peak{0};
-void count_tensor_bytes(std::ptrdiff_t bytes) {
-    const std::ptrdiff_t now = g_tensor_bytes.fetch_add(bytes) + bytes;
-    std::ptrdiff_t peak = g_tensor_bytes_peak.load();
-    while (now > peak && !g_tensor_bytes_peak.compare_exchange_weak(peak, now)) {
-    }
-}
-std::size_t tensor_bytes_in_use() { return std::size_t(g_tensor_bytes.load()); }
-std::size_t tensor_bytes_peak() { return std::size_t(g_tensor_bytes_peak.load()); }
-void reset_tensor_bytes_peak() { g_tensor_bytes_peak.store(g_tensor_bytes.load()); }
-
 // ---- nodes --------------------------------------------------------------------------------
 static std::atomic<long> g_live_nodes{0};
 Node::Node() { ++g_live_nodes; }

@@ -50,7 +50,7 @@ struct Node {
 long live_node_count();
 
 // Bytes held right now by tensor buffers (data and gradients, FloatBuffer), and the most held
-// at once since the last reset_tensor_bytes_peak() — PyTorch's torch.cuda.max_memory_allocated
+// at once since the last reset_tensor_bytes_peak() (counted in kernels/memory.cpp) — PyTorch's torch.cuda.max_memory_allocated
 // for our tensors. Lesson 17 reads it to measure the peak memory of a forward + backward pass.
 std::size_t tensor_bytes_in_use();
 std::size_t tensor_bytes_peak();

@@ -43,7 +43,7 @@ namespace tinyattn {
 //    "construct a float with no value" does nothing. Zeros are asked for explicitly: assign(n, 0.0f).
 //    It also counts the bytes it holds, so lesson 17 can measure what a forward + backward pass
 //    keeps alive at its peak (tensor_bytes_peak, tensor.hpp).
-void count_tensor_bytes(std::ptrdiff_t bytes);  // + on allocate, - on deallocate (tensor.cpp)
+void count_tensor_bytes(std::ptrdiff_t bytes);  // + on allocate, - on deallocate (memory.cpp)
 template <class T>
 struct UninitializedAllocator : std::allocator<T> {
     template <class U>
