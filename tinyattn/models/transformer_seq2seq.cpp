@@ -1,5 +1,6 @@
 // transformer_seq2seq.cpp — embeddings, masks, the nn::Transformer body, the head, and the
-// step-by-step adapter for greedy and beam decoding.
+// step-by-step adapters for greedy and beam decoding
+// (KV-cached, and the plain uncached reference beside it).
 #include "tinyattn/models/transformer_seq2seq.hpp"
 
 #include <cmath>
@@ -42,8 +43,8 @@ Tensor TransformerSeq2Seq::embed_source(const std::vector<int>& ids, int B, int 
     return positions.forward(mul(src_embedding.forward(ids, {B, S}), std::sqrt(float(config.d_model))));
 }
 
-Tensor TransformerSeq2Seq::embed_target(const std::vector<int>& ids, int B, int T) const {
-    return positions.forward(mul(tgt_embedding.forward(ids, {B, T}), std::sqrt(float(config.d_model))));
+Tensor TransformerSeq2Seq::embed_target(const std::vector<int>& ids, int B, int T, int start) const {
+    return positions.forward(mul(tgt_embedding.forward(ids, {B, T}), std::sqrt(float(config.d_model))), start);
 }
 
 Tensor padding_mask_tensor(const std::vector<uint8_t>& mask, int B, int L) {
@@ -73,45 +74,80 @@ Tensor TransformerSeq2Seq::loss(const data::Batch& batch) const {
     return cross_entropy(reshape(logits, {batch.B * batch.T, logits.size(2)}), batch.tgt_out, /*ignore_index=*/0);
 }
 
-// ---- decoding adapter --------------------------------------------------------------------
+// ---- decoding adapters ---------------------------------------------------------------------
 
 namespace {
-struct TransformerState : DecoderState {
+struct CachedState : DecoderState {
+    std::shared_ptr<const Tensor> memory;          // the encoder's output [1, S, d], shared by every step
+    std::vector<nn::DecoderLayerCache> cache;      // per layer: keys/values of <bos> y1 .. y_{t-1}, and of the memory
+    int position = 0;                              // t: where the next token goes
+};
+
+struct PrefixState : DecoderState {
     std::shared_ptr<const Tensor> memory;  // the encoder's output [1, S, d], shared by every step
     std::vector<int> prefix;               // decoder inputs read so far: <bos> y1 .. y_t
 };
-}  // namespace
 
-std::shared_ptr<const DecoderState> TransformerStepDecoder::start(const std::vector<int>& src) {
+// Runs the encoder on one sentence, refusing a model with dropout on.
+std::shared_ptr<const Tensor> encode_one(const TransformerSeq2Seq& model, const std::vector<int>& src) {
     if (src.empty()) throw std::invalid_argument("TransformerStepDecoder::start: empty source sentence");
-    if (model_.is_training() && model_.config.dropout > 0)
+    if (model.is_training() && model.config.dropout > 0)
         throw std::logic_error("TransformerStepDecoder: the model is in training mode (dropout on); call model.eval()");
     NoGrad no_grad;
     const int S = int(src.size());
-    auto state = std::make_shared<TransformerState>();
-    state->memory = std::make_shared<const Tensor>(model_.transformer.encoder.forward(model_.embed_source(src, 1, S)).output);
+    return std::make_shared<const Tensor>(model.transformer.encoder.forward(model.embed_source(src, 1, S)).output);
+}
+
+// The newest position's output (row `row` of a [1, T, d] decoder output) -> log-probs, and the
+// last layer's cross-attention [1, H, T, S] at that row averaged over the heads.
+StepResult read_step(const TransformerSeq2Seq& model, const nn::DecoderOutput& dec, int row) {
+    const Tensor last = select(select(dec.output, 0, 0), 0, row);  // [d]
+    StepResult r;
+    r.log_probs = log_softmax(model.generator.forward(unsqueeze(last, 0)), 1).to_vector();
+    const Tensor& w = dec.cross_weights.back();
+    const int H = w.size(1), T = w.size(2), S = w.size(3);
+    r.attention.assign(size_t(S), 0.0f);
+    for (int h = 0; h < H; ++h)
+        for (int j = 0; j < S; ++j) r.attention[size_t(j)] += w.data()[(size_t(h) * T + size_t(row)) * S + j] / float(H);
+    return r;
+}
+}  // namespace
+
+std::shared_ptr<const DecoderState> TransformerStepDecoder::start(const std::vector<int>& src) {
+    auto state = std::make_shared<CachedState>();
+    state->memory = encode_one(model_, src);
     return state;
 }
 
 StepResult TransformerStepDecoder::step(const DecoderState& state, int prev_token) {
     NoGrad no_grad;
-    const auto& s = static_cast<const TransformerState&>(state);
-    auto next = std::make_shared<TransformerState>();
+    const auto& s = static_cast<const CachedState&>(state);
+    auto next = std::make_shared<CachedState>(s);  // a copy: extend_cache replaces the tensors, `s` keeps its own
+    const Tensor x = model_.embed_target({prev_token}, 1, 1, s.position);  // [1, 1, d] at position t
+    const nn::DecoderOutput dec = model_.transformer.decoder.forward_step(x, *s.memory, Tensor(), next->cache);
+    next->position = s.position + 1;
+    StepResult r = read_step(model_, dec, 0);
+    r.state = next;
+    return r;
+}
+
+std::shared_ptr<const DecoderState> UncachedTransformerStepDecoder::start(const std::vector<int>& src) {
+    auto state = std::make_shared<PrefixState>();
+    state->memory = encode_one(model_, src);
+    return state;
+}
+
+StepResult UncachedTransformerStepDecoder::step(const DecoderState& state, int prev_token) {
+    NoGrad no_grad;
+    const auto& s = static_cast<const PrefixState&>(state);
+    auto next = std::make_shared<PrefixState>();
     next->memory = s.memory;
     next->prefix = s.prefix;
     next->prefix.push_back(prev_token);
     const int T = int(next->prefix.size());
     const nn::DecoderOutput dec = model_.transformer.decoder.forward(model_.embed_target(next->prefix, 1, T), *s.memory,
                                                                      nn::causal_mask(T));
-    const Tensor last = select(select(dec.output, 0, 0), 0, T - 1);  // [d]: the newest position
-    StepResult r;
-    r.log_probs = log_softmax(model_.generator.forward(unsqueeze(last, 0)), 1).to_vector();
-    // The last layer's cross-attention [1, H, T, S]: row T-1, averaged over the heads.
-    const Tensor& w = dec.cross_weights.back();
-    const int H = w.size(1), S = w.size(3);
-    r.attention.assign(size_t(S), 0.0f);
-    for (int h = 0; h < H; ++h)
-        for (int j = 0; j < S; ++j) r.attention[size_t(j)] += w.data()[(size_t(h) * T + size_t(T - 1)) * S + j] / float(H);
+    StepResult r = read_step(model_, dec, T - 1);
     r.state = next;
     return r;
 }

@@ -52,9 +52,9 @@ class TransformerSeq2Seq : public nn::Module {
 public:
     explicit TransformerSeq2Seq(const TransformerConfig& config, Rng& rng = global_rng());
 
-    // ids [B×len] row-major -> Embedding(ids)·√d_model + PE: [B, len, d_model]
+    // ids [B×len] row-major -> Embedding(ids)·√d_model + PE[start:start+len]: [B, len, d_model]
     Tensor embed_source(const std::vector<int>& ids, int B, int S) const;
-    Tensor embed_target(const std::vector<int>& ids, int B, int T) const;
+    Tensor embed_target(const std::vector<int>& ids, int B, int T, int start = 0) const;
 
     // Teacher-forced pass over a padded batch (data::collate_pairs), all three masks applied.
     TransformerSeq2SeqOutput forward(const data::Batch& batch) const;
@@ -73,13 +73,30 @@ public:
 Tensor padding_mask_tensor(const std::vector<uint8_t>& mask, int B, int L);
 
 // Drives a TransformerSeq2Seq from decode.hpp's greedy_decode / beam_search, one sentence at a
-// time, with no autograd graph. start() runs the encoder once; every step() re-runs the decoder
-// over the whole prefix <bos> y1 .. y_t (no key/value cache: simple, and fine for toy lengths)
-// and reads the last position. StepResult::attention is the last decoder layer's
-// cross-attention for that position, averaged over the heads.
+// time, with no autograd graph. start() runs the encoder once. StepResult::attention is the
+// last decoder layer's cross-attention for the newest position, averaged over the heads.
+//
+// TransformerStepDecoder (what the lessons use) keeps a key/value cache: each step embeds only
+// the new token (at its position t), and every decoder layer appends that token's projected key
+// and value to its cache and attends over the cache (nn/transformer.hpp forward_step). Work per
+// step grows with t, not t². A state's cache is never changed after it is returned: the next
+// state holds a copy extended by one position (beam search shares states between hypotheses).
 class TransformerStepDecoder : public StepDecoder {
 public:
     explicit TransformerStepDecoder(const TransformerSeq2Seq& model) : model_(model) {}
+    std::shared_ptr<const DecoderState> start(const std::vector<int>& src) override;
+    StepResult step(const DecoderState& state, int prev_token) override;
+
+private:
+    const TransformerSeq2Seq& model_;
+};
+
+// The plain reference: every step re-runs the decoder over the whole prefix <bos> y1 .. y_t with
+// a causal mask and reads the last position. No cache, nothing to get wrong; tests hold
+// TransformerStepDecoder's outputs equal to this one's (tests/test_kv_cache_decoding.cpp).
+class UncachedTransformerStepDecoder : public StepDecoder {
+public:
+    explicit UncachedTransformerStepDecoder(const TransformerSeq2Seq& model) : model_(model) {}
     std::shared_ptr<const DecoderState> start(const std::vector<int>& src) override;
     StepResult step(const DecoderState& state, int prev_token) override;
 

@@ -22,12 +22,13 @@ PositionalEncoding::PositionalEncoding(int d, int len, float p, Rng& rng) : d_mo
     register_module("drop", drop);
 }
 
-Tensor PositionalEncoding::forward(const Tensor& x) const {
+Tensor PositionalEncoding::forward(const Tensor& x, int start) const {
     check_defined("PositionalEncoding", x);
-    if (x.dim() != 3 || x.size(2) != d_model || x.size(1) > max_len)
-        throw std::invalid_argument("PositionalEncoding: input must be [B, T <= " + std::to_string(max_len) + ", " +
-                                    std::to_string(d_model) + "], got " + shape_str(x.shape()));
-    return drop.forward(add(x, narrow(pe, 0, 0, x.size(1))));  // [T, d] broadcasts over the batch
+    if (x.dim() != 3 || x.size(2) != d_model || start < 0 || start + x.size(1) > max_len)
+        throw std::invalid_argument("PositionalEncoding: input must be [B, start + T <= " + std::to_string(max_len) +
+                                    ", " + std::to_string(d_model) + "], got " + shape_str(x.shape()) +
+                                    " at start " + std::to_string(start));
+    return drop.forward(add(x, narrow(pe, 0, start, x.size(1))));  // [T, d] broadcasts over the batch
 }
 
 }  // namespace tinyattn::nn

@@ -14,8 +14,9 @@ namespace tinyattn::nn {
 class PositionalEncoding : public Module {
 public:
     PositionalEncoding(int d_model, int max_len = 512, float dropout = 0.0f, Rng& rng = global_rng());
-    // x [B, T, d_model] -> dropout(x + PE[0:T])
-    Tensor forward(const Tensor& x) const;
+    // x [B, T, d_model] -> dropout(x + PE[start:start+T]); start > 0 when decoding one new
+    // position at a time (the KV-cached decoder adds PE[t] to the token at position t).
+    Tensor forward(const Tensor& x, int start = 0) const;
 
     int d_model, max_len;
     Tensor pe;  // [max_len, d_model], a constant (not a parameter)
