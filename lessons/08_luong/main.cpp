@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include "tinyattn/autograd.hpp"
@@ -23,7 +24,6 @@
 #include "tinyattn/tinyattn.hpp"
 
 using namespace tinyattn;
-using models::LuongVariant;
 namespace fs = std::filesystem;
 
 namespace {
@@ -33,17 +33,30 @@ constexpr double kQuickLearningRate = 1e-2;  // --quick: 3e-3 learns too little 
 constexpr int kBatchSize = 32;
 constexpr size_t kQuickTrainPairs = 4000;  // --quick: 125 steps per variant
 constexpr int kWindow = 5;              // local-p: half-width D of the window (σ = D/2)
-const LuongVariant kVariants[] = {LuongVariant::dot, LuongVariant::general, LuongVariant::concat,
-                                  LuongVariant::local_p};
+
+// The four scores (tinyattn/models/luong.cpp: DotScore, GeneralScore, ConcatScore, LocalPScore;
+// read each attend() there). H = hidden size, A = the concat score's / local-p predictor's width.
+struct Variant {
+    const char* name;
+    std::function<std::unique_ptr<models::SourceAttention>(int H, int A, float query_scale, Rng& rng)> make_score;
+};
+const Variant kVariants[] = {
+    {"dot", [](int, int, float q, Rng&) { return std::make_unique<models::DotScore>(q); }},
+    {"general", [](int H, int, float q, Rng& rng) { return std::make_unique<models::GeneralScore>(H, q, rng); }},
+    {"concat", [](int H, int A, float, Rng& rng) { return std::make_unique<models::ConcatScore>(H, A, rng); }},
+    {"local-p",
+     [](int H, int A, float q, Rng& rng) { return std::make_unique<models::LocalPScore>(H, kWindow, A, q, rng); }},
+};
 
 // One checkpoint per variant beside --checkpoint: build/08_luong.ckpt -> build/08_luong_dot.ckpt, ...
-std::string variant_path(const std::string& base, LuongVariant v) {
-    return fs::path(base).replace_extension("").string() + "_" + models::luong_variant_name(v) + ".ckpt";
+std::string variant_path(const std::string& base, const Variant& v) {
+    return fs::path(base).replace_extension("").string() + "_" + v.name + ".ckpt";
 }
 
 // The checkpoint of one variant: model + Adam + what tasks::read_resume_info needs, and which decoder it is.
 void save_variant(const std::string& path, const models::Seq2Seq& model, const optim::Optimizer& adam,
-                  const tasks::TranslationData& data, const models::LuongOptions& lo, int epoch, long step) {
+                  const tasks::TranslationData& data, const Variant& v, bool input_feeding, bool scaled, int epoch,
+                  long step) {
     if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
     data.src_vocab.save(path + ".src.vocab");
     data.tgt_vocab.save(path + ".tgt.vocab");
@@ -57,10 +70,10 @@ void save_variant(const std::string& path, const models::Seq2Seq& model, const o
                          {"embedding_dim", std::to_string(model.config.embedding_dim)},
                          {"hidden_size", std::to_string(model.config.hidden_size)},
                          {"decoder", "luong"},
-                         {"attention", models::luong_variant_name(lo.variant)},
-                         {"input_feeding", lo.input_feeding ? "1" : "0"},
-                         {"window", std::to_string(lo.window)},
-                         {"scaled", lo.scaled ? "1" : "0"}});
+                         {"attention", v.name},
+                         {"input_feeding", input_feeding ? "1" : "0"},
+                         {"window", std::to_string(kWindow)},
+                         {"scaled", scaled ? "1" : "0"}});
 }
 
 
@@ -77,7 +90,7 @@ int pick_example(const std::vector<data::SentencePair>& test) {
 }
 
 struct Result {
-    LuongVariant variant;
+    const Variant* variant = nullptr;
     size_t parameters = 0;
     double train_seconds = 0, train_loss = 0;
     int epochs = 0;
@@ -87,36 +100,37 @@ struct Result {
 };
 
 // Builds, (resumes,) trains and scores one variant.
-Result run_variant(LuongVariant v, bool input_feeding, bool scaled, const LessonOptions& opt,
+Result run_variant(const Variant& v, bool input_feeding, bool scaled, const LessonOptions& opt,
                    const tasks::LessonData& loaded, const tasks::EncodedPairs& train_set, int epochs,
                    size_t test_size, int example) {
     const tasks::TranslationData& data = loaded.data;
     models::Seq2SeqConfig cfg;  // lesson 07's sizes: embedding 64, hidden 128
     cfg.src_vocab = data.src_vocab.size();
     cfg.tgt_vocab = data.tgt_vocab.size();
-    const models::LuongOptions lo{v, input_feeding, kWindow, scaled};
-    Rng rng(opt.seed);  // every variant starts from the same seed
-    const std::unique_ptr<models::Seq2Seq> model = models::make_luong_seq2seq(cfg, lo, rng);
+    const int H = cfg.hidden_size, A = cfg.attn_dim > 0 ? cfg.attn_dim : cfg.hidden_size;
+    Rng rng(opt.seed);  // every variant starts from the same seed; the score draws its weights first
+    std::unique_ptr<models::SourceAttention> score = v.make_score(H, A, models::luong_query_scale(scaled, H), rng);
+    const std::unique_ptr<models::Seq2Seq> model = models::make_luong_seq2seq(cfg, std::move(score), input_feeding, rng);
     optim::Adam adam(model->parameters(), opt.quick ? kQuickLearningRate : kLearningRate);
     Result r;
-    r.variant = v;
+    r.variant = &v;
     r.parameters = model->parameter_count();
     r.steps = loaded.step;
     if (!opt.resume.empty()) io::load_checkpoint(variant_path(opt.resume, v), *model, &adam);
-    std::printf("\n== %s%s: %zu parameters ==\n", models::luong_variant_name(v),
+    std::printf("\n== %s%s: %zu parameters ==\n", v.name,
                 input_feeding ? " + input feeding" : "", r.parameters);
     const tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
     const std::string ckpt = variant_path(opt.checkpoint, v);
     Timer timer;
     r.train_loss = tasks::train_epochs(*model, adam, data, train_set, tc, "08_luong", "", loaded.first_epoch, epochs,
                                        r.steps, [&](int epoch) {
-                                           save_variant(ckpt, *model, adam, data, lo, epoch, r.steps);
+                                           save_variant(ckpt, *model, adam, data, v, input_feeding, scaled, epoch, r.steps);
                                            r.epochs = epoch;
                                        });
     r.train_seconds = timer.seconds();
     r.eval = tasks::evaluate_translation(*model, data, test_size, tasks::length_edges(data.pairs.test));
     r.alignment = tasks::teacher_forced_attention(*model, data.test, example);
-    std::printf("%s: test BLEU %.4f, exact match %.1f%%, trained in %s\n", models::luong_variant_name(v), r.eval.bleu,
+    std::printf("%s: test BLEU %.4f, exact match %.1f%%, trained in %s\n", v.name, r.eval.bleu,
                 100.0 * r.eval.exact_match, format_duration(r.train_seconds).c_str());
     return r;
 }
@@ -161,7 +175,7 @@ int main(int argc, char** argv) {
     // ---- 2. Train and score the four variants -----------------------------------------------------
     const int example = pick_example(data.pairs.test);
     std::vector<Result> results;
-    for (LuongVariant v : kVariants)
+    for (const Variant& v : kVariants)
         results.push_back(run_variant(v, input_feeding, scaled, opt, loaded, train_set, epochs, test_size, example));
 
     // ---- 3. The table ------------------------------------------------------------------------------
@@ -169,7 +183,7 @@ int main(int argc, char** argv) {
     std::printf("| score    | parameters | test BLEU | exact match | training time |\n");
     std::printf("|----------|-----------:|----------:|------------:|--------------:|\n");
     for (const Result& r : results)
-        std::printf("| %-8s | %10zu | %9.4f | %10.1f%% | %13s |\n", models::luong_variant_name(r.variant),
+        std::printf("| %-8s | %10zu | %9.4f | %10.1f%% | %13s |\n", r.variant->name,
                     r.parameters, r.eval.bleu, 100.0 * r.eval.exact_match, format_duration(r.train_seconds).c_str());
     std::printf("\nthe general model's first test translations:\n\n");
     tasks::print_translations(results[1].eval, 3);
@@ -182,7 +196,7 @@ int main(int argc, char** argv) {
     std::vector<std::vector<plot::Panel>> grid(1);
     for (const Result& r : results)
         grid[0].push_back(plot::make_panel("08_luong", r.alignment, cols, rows, -1, -1,
-                                           models::luong_variant_name(r.variant)));
+                                           r.variant->name));
     const std::string align_path = (fs::path(opt.plots_dir) / "08_luong_alignments").string();
     const std::string title = "Luong attention, four scores (teacher forcing on the reference)";
     std::cout << "\n" << plot::panel_grid_figure(align_path, grid, title, 1.0f, "08_luong");
@@ -190,7 +204,7 @@ int main(int argc, char** argv) {
     // BLEU by source length for the four, one bar each.
     std::vector<plot::Series> series;
     for (const Result& r : results) {
-        plot::Series s{models::luong_variant_name(r.variant), {}, {}};
+        plot::Series s{r.variant->name, {}, {}};
         for (const BleuBucket& b : r.eval.buckets) s.y.push_back(float(100.0 * b.bleu));
         series.push_back(s);
     }
@@ -211,7 +225,7 @@ int main(int argc, char** argv) {
     report.set("scaled", scaled ? 1.0 : 0.0);
     double min_bleu = 1.0;
     for (const Result& r : results) {
-        std::string key = models::luong_variant_name(r.variant);
+        std::string key = r.variant->name;
         if (key == "local-p") key = "local_p";
         report.set(key + "_test_bleu", r.eval.bleu);
         report.set(key + "_test_exact_match", r.eval.exact_match);

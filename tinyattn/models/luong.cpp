@@ -11,28 +11,73 @@ namespace tinyattn::models {
 // ---- scores ------------------------------------------------------------------------------
 
 // 1/√H when scaled: s_tᵀ h̄_j / √H keeps the scores O(1) as H grows (and as Adam grows W_a).
-static float query_scale_for(bool scaled, int hidden) { return scaled ? 1.0f / std::sqrt(float(hidden)) : 1.0f; }
+float luong_query_scale(bool scaled, int hidden) { return scaled ? 1.0f / std::sqrt(float(hidden)) : 1.0f; }
 
-LuongGlobalAttention::LuongGlobalAttention(nn::LuongScore score, int hidden, int attn_dim, bool scaled, Rng& rng)
-    : attn(score, hidden, hidden, attn_dim, rng),
-      query_scale(query_scale_for(scaled && score != nn::LuongScore::concat, hidden)) {
-    register_module("attn", attn);
+namespace {
+Tensor scale_query(const Tensor& s_t, float query_scale) { return query_scale == 1.0f ? s_t : s_t * query_scale; }
+
+// a_t = softmax_j(scores) over the unpadded positions, ctx_t = Σ_j a_t(j) h̄_j.
+nn::AttentionOutput softmax_and_mix(const Tensor& scores, const Tensor& states, const Tensor& key_padding_mask) {
+    const Tensor weights = nn::masked_softmax(scores, key_padding_mask);  // [B, S]
+    return {nn::weighted_sum(weights, states), weights};                   // [B, H], [B, S]
 }
 
-// Luong reads the encoder states as keys AND values: ctx_t = Σ_j a_t(j) h̄_j.
-nn::AttentionOutput LuongGlobalAttention::attend(const Tensor& query, const Tensor& /*prepared*/, const Tensor& states,
-                                                 const Tensor& key_padding_mask) const {
-    return attn.forward(query_scale == 1.0f ? query : query * query_scale, states, states, key_padding_mask);
+Tensor linear_weight(int out, int in, Rng& rng) {  // PyTorch's Linear init: U(±1/√in)
+    const float bound = 1.0f / std::sqrt(float(in));
+    return uniform({out, in}, -bound, bound, rng);
+}
+}  // namespace
+
+// dot: score_j = s_tᵀ h̄_j, all j at once as [B, S, H]·[B, H, 1].
+nn::AttentionOutput DotScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
+                                     const Tensor& key_padding_mask) const {
+    const int B = states.size(0), S = states.size(1), H = states.size(2);
+    const Tensor q = scale_query(s_t, query_scale);
+    const Tensor scores = reshape(matmul(states, reshape(q, {B, H, 1})), {B, S});
+    return softmax_and_mix(scores, states, key_padding_mask);
 }
 
-LuongLocalAttention::LuongLocalAttention(int hidden, int window, int predictor_dim, bool scaled, Rng& rng)
-    : attn(hidden, hidden, window, predictor_dim, rng), query_scale(query_scale_for(scaled, hidden)) {
-    register_module("attn", attn);
+GeneralScore::GeneralScore(int hidden, float scale, Rng& rng) : W_a(linear_weight(hidden, hidden, rng)), query_scale(scale) {
+    register_parameter("W_a", W_a);
 }
 
-nn::AttentionOutput LuongLocalAttention::attend(const Tensor& query, const Tensor& /*prepared*/, const Tensor& states,
-                                                const Tensor& key_padding_mask) const {
-    return attn.forward(query_scale == 1.0f ? query : query * query_scale, states, states, key_padding_mask);
+// general: score_j = s_tᵀ W_a h̄_j = (W_a h̄_j) · s_t.
+nn::AttentionOutput GeneralScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
+                                         const Tensor& key_padding_mask) const {
+    const int B = states.size(0), S = states.size(1), H = states.size(2);
+    const Tensor q = scale_query(s_t, query_scale);
+    const Tensor Wh = linear(states, W_a, Tensor());  // [B, S, H]
+    const Tensor scores = reshape(matmul(Wh, reshape(q, {B, H, 1})), {B, S});
+    return softmax_and_mix(scores, states, key_padding_mask);
+}
+
+ConcatScore::ConcatScore(int hidden, int attn_dim, Rng& rng)
+    : W_a(linear_weight(attn_dim, 2 * hidden, rng)), v_a(linear_weight(1, attn_dim, rng)) {
+    register_parameter("W_a", W_a);
+    register_parameter("v_a", v_a);
+}
+
+// concat: score_j = v_aᵀ tanh(W_a [s_t; h̄_j]), with W_a [s; h] = W_a[:, :H] s + W_a[:, H:] h
+// (the same product without building [s_t; h̄_j] for every j). Never scaled.
+nn::AttentionOutput ConcatScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
+                                        const Tensor& key_padding_mask) const {
+    const int B = states.size(0), S = states.size(1), H = states.size(2), A = W_a.size(0);
+    const Tensor ws = linear(s_t, narrow(W_a, 1, 0, H), Tensor());     // [B, A]
+    const Tensor wh = linear(states, narrow(W_a, 1, H, H), Tensor());  // [B, S, A]
+    const Tensor energy = tanh(add(reshape(ws, {B, 1, A}), wh));       // [B, S, A]
+    const Tensor scores = reshape(linear(energy, v_a, Tensor()), {B, S});
+    return softmax_and_mix(scores, states, key_padding_mask);
+}
+
+LocalPScore::LocalPScore(int hidden, int window, int predictor_dim, float scale, Rng& rng)
+    : local(hidden, hidden, window, predictor_dim, rng), query_scale(scale) {
+    register_module("local", local);
+}
+
+// local-p: predict p_t from s_t, then the general score inside |j − p_t| ≤ D, times a Gaussian.
+nn::AttentionOutput LocalPScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
+                                        const Tensor& key_padding_mask) const {
+    return local.forward(scale_query(s_t, query_scale), states, states, key_padding_mask);
 }
 
 // ---- the decoder -------------------------------------------------------------------------
@@ -81,42 +126,11 @@ DecoderStepOutput LuongDecoder::step(const Tensor& emb_prev, const DecoderCarry&
 
 // ---- building one --------------------------------------------------------------------------
 
-const char* luong_variant_name(LuongVariant v) {
-    switch (v) {
-        case LuongVariant::dot: return "dot";
-        case LuongVariant::general: return "general";
-        case LuongVariant::concat: return "concat";
-        case LuongVariant::local_p: return "local-p";
-    }
-    return "?";
-}
-
-LuongVariant parse_luong_variant(const std::string& name) {
-    for (LuongVariant v : {LuongVariant::dot, LuongVariant::general, LuongVariant::concat, LuongVariant::local_p})
-        if (name == luong_variant_name(v)) return v;
-    throw std::invalid_argument("parse_luong_variant: '" + name + "' is not one of dot, general, concat, local-p");
-}
-
-std::unique_ptr<Seq2Seq> make_luong_seq2seq(const Seq2SeqConfig& c, const LuongOptions& o, Rng& rng) {
-    const int H = c.hidden_size, attn_dim = c.attn_dim > 0 ? c.attn_dim : c.hidden_size;
-    std::unique_ptr<SourceAttention> attention;
-    switch (o.variant) {
-        case LuongVariant::dot:
-            attention = std::make_unique<LuongGlobalAttention>(nn::LuongScore::dot, H, 0, o.scaled, rng);
-            break;
-        case LuongVariant::general:
-            attention = std::make_unique<LuongGlobalAttention>(nn::LuongScore::general, H, 0, o.scaled, rng);
-            break;
-        case LuongVariant::concat:
-            attention = std::make_unique<LuongGlobalAttention>(nn::LuongScore::concat, H, attn_dim, o.scaled, rng);
-            break;
-        case LuongVariant::local_p:
-            attention = std::make_unique<LuongLocalAttention>(H, o.window, attn_dim, o.scaled, rng);
-            break;
-    }
-    // (The decoder draws its weights here, before the encoder's — the order is part of the seed.)
-    auto decoder = std::make_unique<LuongDecoder>(c.tgt_vocab, c.embedding_dim, H, std::move(attention),
-                                                  o.input_feeding, rng);
+std::unique_ptr<Seq2Seq> make_luong_seq2seq(const Seq2SeqConfig& c, std::unique_ptr<SourceAttention> score,
+                                            bool input_feeding, Rng& rng) {
+    // (The decoder draws its weights here, after the score's and before the encoder's — the order is part of the seed.)
+    auto decoder = std::make_unique<LuongDecoder>(c.tgt_vocab, c.embedding_dim, c.hidden_size, std::move(score),
+                                                  input_feeding, rng);
     return std::make_unique<Seq2Seq>(c, std::move(decoder), rng);
 }
 

@@ -15,12 +15,13 @@
 // Input feeding gives the cell the previous step's attentional state, so it knows what it has
 // just looked at (the paper's remedy for "coverage": words translated twice or never).
 //
-// The scores (LuongAttention / LocalAttention in tinyattn/nn):
-//   dot      s_tᵀ h̄_j
-//   general  s_tᵀ W_a h̄_j
-//   concat   v_aᵀ tanh(W_a [s_t; h̄_j])
-//   local-p  general inside a window of half-width D around a predicted position p_t, times a
-//            Gaussian exp(-(j - p_t)² / (2 (D/2)²))
+// The four scores, each a SourceAttention in luong.cpp whose attend() is the formula in a few lines
+// (keys and values are both the encoder states h̄_j; a_t = softmax_j(score), ctx_t = Σ_j a_t(j) h̄_j):
+//   DotScore       s_tᵀ h̄_j
+//   GeneralScore   s_tᵀ W_a h̄_j
+//   ConcatScore    v_aᵀ tanh(W_a [s_t; h̄_j])
+//   LocalPScore    general inside a window of half-width D around a predicted position p_t, times a
+//                  Gaussian exp(-(j - p_t)² / (2 (D/2)²))   (the window: nn/local_attention.cpp)
 //
 // Scaling (our addition, on by default): dot, general and local-p divide the query by √H, so the
 // score is s_tᵀ h̄_j / √H (as in the Transformer's scaled dot-product attention). Without it, Adam
@@ -32,32 +33,49 @@
 
 #include "tinyattn/models/seq2seq.hpp"
 #include "tinyattn/nn/local_attention.hpp"
-#include "tinyattn/nn/luong_attention.hpp"
 
 namespace tinyattn::models {
 
 // ---- Luong's scores as SourceAttention -----------------------------------------------------
+// query_scale: 1/√H when scaled (dot, general, local-p), else 1. Each make_*_score draws its
+// weights from rng; make them before the decoder (make_luong_seq2seq), the order of the seed.
 
-// Global attention: every source position is scored (dot / general / concat).
-class LuongGlobalAttention : public SourceAttention {
+class DotScore : public SourceAttention {
 public:
-    // scaled: divide the query by √hidden_size (dot and general; concat ignores it).
-    LuongGlobalAttention(nn::LuongScore score, int hidden_size, int attn_dim, bool scaled, Rng& rng = global_rng());
-    nn::AttentionOutput attend(const Tensor& query, const Tensor& prepared, const Tensor& states,
+    explicit DotScore(float query_scale) : query_scale(query_scale) {}
+    nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
                                const Tensor& key_padding_mask) const override;
-    nn::LuongAttention attn;
-    float query_scale;  // 1/√H or 1
+    float query_scale;
 };
 
-// Local-p attention: predicts a position p_t from s_t and attends to a window around it.
-class LuongLocalAttention : public SourceAttention {
+class GeneralScore : public SourceAttention {
 public:
-    LuongLocalAttention(int hidden_size, int window, int predictor_dim, bool scaled, Rng& rng = global_rng());
-    nn::AttentionOutput attend(const Tensor& query, const Tensor& prepared, const Tensor& states,
+    GeneralScore(int hidden_size, float query_scale, Rng& rng = global_rng());
+    nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
                                const Tensor& key_padding_mask) const override;
-    nn::LocalAttention attn;
-    float query_scale;  // 1/√H or 1 (also what the position predictor reads)
+    Tensor W_a;  // [H, H], no bias
+    float query_scale;
 };
+
+class ConcatScore : public SourceAttention {
+public:
+    ConcatScore(int hidden_size, int attn_dim, Rng& rng = global_rng());
+    nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
+                               const Tensor& key_padding_mask) const override;
+    Tensor W_a;  // [A, 2H], no bias
+    Tensor v_a;  // [1, A], no bias
+};
+
+class LocalPScore : public SourceAttention {
+public:
+    LocalPScore(int hidden_size, int window, int predictor_dim, float query_scale, Rng& rng = global_rng());
+    nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
+                               const Tensor& key_padding_mask) const override;
+    nn::LocalAttention local;  // p_t, the window, the general score inside it and the Gaussian
+    float query_scale;
+};
+
+float luong_query_scale(bool scaled, int hidden_size);  // 1/√H or 1
 
 // ---- the decoder -------------------------------------------------------------------------
 
@@ -80,20 +98,9 @@ public:
 
 // ---- building one --------------------------------------------------------------------------
 
-enum class LuongVariant { dot, general, concat, local_p };
-const char* luong_variant_name(LuongVariant v);              // "dot", "general", "concat", "local-p"
-LuongVariant parse_luong_variant(const std::string& name);  // the inverse; throws on anything else
-
-struct LuongOptions {
-    LuongVariant variant = LuongVariant::general;
-    bool input_feeding = false;
-    int window = 3;            // local-p: D, the half-width of the window (σ = D/2)
-    bool scaled = true;        // dot, general, local-p: score with s_t / √H (see the top of this file)
-};
-
-// A Seq2Seq with lesson 07's encoder and a LuongDecoder (config.attn_dim is the concat score's and the local-p predictor's width, 0 = hidden_size).
+// A Seq2Seq with lesson 07's encoder and a LuongDecoder around `score` (made first, from the same rng).
 // (A pointer: modules hold references to their members, so they never move.)
-std::unique_ptr<Seq2Seq> make_luong_seq2seq(const Seq2SeqConfig& config, const LuongOptions& options,
-                                            Rng& rng = global_rng());
+std::unique_ptr<Seq2Seq> make_luong_seq2seq(const Seq2SeqConfig& config, std::unique_ptr<SourceAttention> score,
+                                            bool input_feeding, Rng& rng = global_rng());
 
 }  // namespace tinyattn::models
