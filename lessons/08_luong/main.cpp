@@ -1,12 +1,13 @@
-// Lesson 08 — Luong attention: four ways to score the source, compared on the same task.
+// Lesson 08 — Luong attention: seven ways to score the source, compared on the same task.
 //
-// Trains four copies of lesson 07's encoder–decoder whose decoder follows Luong et al. 2015
+// Trains seven copies of lesson 07's encoder–decoder whose decoder follows Luong et al. 2015
 // (tinyattn/models/luong.hpp: cell first, attention with s_t, attentional state h̃_t) with the
-// global dot, general and concat scores and local-p attention, each for the same number of steps
+// global dot, general and concat scores, local-p, and the content-based (cosine), location-based and
+// local-m attention of issue 21, each for the same number of steps
 // on the same training pairs (one epoch each by default, half of lesson 07's steps); scores each on
-// the held-out test split (corpus BLEU-4, exact match, training time) and draws the four
+// the held-out test split (corpus BLEU-4, exact match, training time) and draws the seven
 // alignments of one test sentence side by side.
-// --input-feeding feeds h̃_{t-1} into the next step (Luong's section 3.3) in all four; --unscaled
+// --input-feeding feeds h̃_{t-1} into the next step (Luong's section 3.3) in all seven; --unscaled
 // scores with s_t itself as the paper does, instead of s_t / √H (see tinyattn/models/luong.hpp).
 #include <algorithm>
 #include <cstdio>
@@ -34,19 +35,55 @@ constexpr int kBatchSize = 32;
 constexpr size_t kQuickTrainPairs = 4000;  // --quick: 125 steps per variant
 constexpr int kWindow = 5;              // local-p: half-width D of the window (σ = D/2)
 
-// The four scores (tinyattn/models/luong.cpp: DotScore, GeneralScore, ConcatScore, LocalPScore;
-// read each attend() there). H = hidden size, A = the concat score's / local-p predictor's width.
+// What a score may need to know about the corpus: the longest source sentence (location-based
+// has one weight row per position) and source tokens per target token (local-m's p_t = t · ratio).
+struct CorpusShape {
+    int max_source_len = 0;
+    float ratio = 1.0f;
+};
+
+// The seven scores (tinyattn/models/luong.cpp: DotScore, GeneralScore, ConcatScore, LocalPScore,
+// CosineScore, LocationScore, LocalMScore; read each attend() there). H = hidden size, A = the
+// concat score's / local-p predictor's width, q = the query scale (1/√H unless --unscaled).
 struct Variant {
     const char* name;
-    std::function<std::unique_ptr<models::SourceAttention>(int H, int A, float query_scale, Rng& rng)> make_score;
+    std::function<std::unique_ptr<models::SourceAttention>(int H, int A, float q, const CorpusShape& c, Rng& rng)>
+        make_score;
 };
+using CS = CorpusShape;
 const Variant kVariants[] = {
-    {"dot", [](int, int, float q, Rng&) { return std::make_unique<models::DotScore>(q); }},
-    {"general", [](int H, int, float q, Rng& rng) { return std::make_unique<models::GeneralScore>(H, q, rng); }},
-    {"concat", [](int H, int A, float, Rng& rng) { return std::make_unique<models::ConcatScore>(H, A, rng); }},
+    {"dot", [](int, int, float q, const CS&, Rng&) { return std::make_unique<models::DotScore>(q); }},
+    {"general",
+     [](int H, int, float q, const CS&, Rng& rng) { return std::make_unique<models::GeneralScore>(H, q, rng); }},
+    {"concat",
+     [](int H, int A, float, const CS&, Rng& rng) { return std::make_unique<models::ConcatScore>(H, A, rng); }},
     {"local-p",
-     [](int H, int A, float q, Rng& rng) { return std::make_unique<models::LocalPScore>(H, kWindow, A, q, rng); }},
+     [](int H, int A, float q, const CS&, Rng& rng) {
+         return std::make_unique<models::LocalPScore>(H, kWindow, A, q, rng);
+     }},
+    {"cosine", [](int H, int, float, const CS&, Rng&) { return std::make_unique<models::CosineScore>(H); }},
+    {"location",
+     [](int H, int, float, const CS& c, Rng& rng) {
+         return std::make_unique<models::LocationScore>(H, c.max_source_len, rng);
+     }},
+    {"local-m",
+     [](int H, int, float q, const CS& c, Rng& rng) {
+         return std::make_unique<models::LocalMScore>(H, kWindow, c.ratio, q, rng);
+     }},
 };
+
+CorpusShape corpus_shape(const tasks::TranslationData& data) {
+    CorpusShape c;
+    double src_tokens = 0, tgt_tokens = 0;
+    for (const tasks::EncodedPairs* split : {&data.train, &data.valid, &data.test})
+        for (const std::vector<int>& s : split->src) c.max_source_len = std::max(c.max_source_len, int(s.size()));
+    for (size_t i = 0; i < data.train.size(); ++i) {
+        src_tokens += double(data.train.src[i].size());      // words + <eos>
+        tgt_tokens += double(data.train.tgt[i].size() + 1);  // words + <eos>: the decoder's steps
+    }
+    if (tgt_tokens > 0) c.ratio = float(src_tokens / tgt_tokens);
+    return c;
+}
 
 // One checkpoint per variant beside --checkpoint: build/08_luong.ckpt -> build/08_luong_dot.ckpt, ...
 std::string variant_path(const std::string& base, const Variant& v) {
@@ -109,7 +146,8 @@ Result run_variant(const Variant& v, bool input_feeding, bool scaled, const Less
     cfg.tgt_vocab = data.tgt_vocab.size();
     const int H = cfg.hidden_size, A = cfg.attn_dim > 0 ? cfg.attn_dim : cfg.hidden_size;
     Rng rng(opt.seed);  // every variant starts from the same seed; the score draws its weights first
-    std::unique_ptr<models::SourceAttention> score = v.make_score(H, A, models::luong_query_scale(scaled, H), rng);
+    std::unique_ptr<models::SourceAttention> score =
+        v.make_score(H, A, models::luong_query_scale(scaled, H), corpus_shape(data), rng);
     const std::unique_ptr<models::Seq2Seq> model = models::make_luong_seq2seq(cfg, std::move(score), input_feeding, rng);
     optim::Adam adam(model->parameters(), opt.quick ? kQuickLearningRate : kLearningRate);
     Result r;
@@ -147,7 +185,8 @@ int main(int argc, char** argv) {
         else args.push_back(argv[i]);
     }
     LessonInfo info("08_luong",
-                    "Luong attention (dot, general, concat, local-p) on toy English→French. Extra flags: "
+                    "Luong attention (dot, general, concat, local-p) and cosine, location, local-m on toy "
+                    "English→French. Extra flags: "
                     "--input-feeding (feed h̃_{t-1} into the next step), --unscaled (the paper's raw scores, not "
                     "/√H). --checkpoint/--resume take one base path (one file per variant)");
     info.trains = true;
@@ -172,7 +211,7 @@ int main(int argc, char** argv) {
                 opt.quick ? kQuickLearningRate : kLearningRate, kBatchSize, kWindow, input_feeding ? "on" : "off",
                 scaled ? "scaled by 1/sqrt(H)" : "unscaled");
 
-    // ---- 2. Train and score the four variants -----------------------------------------------------
+    // ---- 2. Train and score the seven variants -----------------------------------------------------
     const int example = pick_example(data.pairs.test);
     std::vector<Result> results;
     for (const Variant& v : kVariants)
@@ -188,20 +227,21 @@ int main(int argc, char** argv) {
     std::printf("\nthe general model's first test translations:\n\n");
     tasks::print_translations(results[1].eval, 3);
 
-    // ---- 4. The four alignments of one sentence, side by side ----------------------------------
+    // ---- 4. The seven alignments of one sentence, side by side ----------------------------------
     const data::SentencePair& pair = data.pairs.test[size_t(example)];
     Tokens cols = pair.src, rows = pair.tgt;
     cols.push_back("<eos>");
     rows.push_back("<eos>");
     std::vector<std::vector<plot::Panel>> grid(1);
-    for (const Result& r : results)
+    for (const Result& r : results) {
         grid[0].push_back(plot::make_panel("08_luong", r.alignment, cols, rows, -1, -1,
                                            r.variant->name));
+    }
     const std::string align_path = (fs::path(opt.plots_dir) / "08_luong_alignments").string();
-    const std::string title = "Luong attention, four scores (teacher forcing on the reference)";
+    const std::string title = "seven attention scores (teacher forcing on the reference)";
     std::cout << "\n" << plot::panel_grid_figure(align_path, grid, title, 1.0f, "08_luong");
 
-    // BLEU by source length for the four, one bar each.
+    // BLEU by source length for the seven, one bar each.
     std::vector<plot::Series> series;
     for (const Result& r : results) {
         plot::Series s{r.variant->name, {}, {}};
@@ -211,7 +251,7 @@ int main(int argc, char** argv) {
     std::cout << "\n"
               << plot::bucket_bars((fs::path(opt.plots_dir) / "08_luong_bleu_by_length").string(),
                                    tasks::bucket_labels(results[0].eval.buckets), series,
-                                   {.title = "test BLEU by source length, four Luong scores",
+                                   {.title = "test BLEU by source length, seven attention scores",
                                     .x_label = "source words (sentences)", .y_label = "corpus BLEU-4 x 100"});
 
     // ---- 5. Report ------------------------------------------------------------------------------------
@@ -226,7 +266,7 @@ int main(int argc, char** argv) {
     double min_bleu = 1.0;
     for (const Result& r : results) {
         std::string key = r.variant->name;
-        if (key == "local-p") key = "local_p";
+        std::replace(key.begin(), key.end(), '-', '_');  // local-p -> local_p, local-m -> local_m
         report.set(key + "_test_bleu", r.eval.bleu);
         report.set(key + "_test_exact_match", r.eval.exact_match);
         report.set(key + "_train_seconds", r.train_seconds);

@@ -1,6 +1,7 @@
 // luong.cpp — Luong's decoder step (cell first, then attention with s_t, then h̃_t) and scores.
 #include "tinyattn/models/luong.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -30,7 +31,7 @@ Tensor linear_weight(int out, int in, Rng& rng) {  // PyTorch's Linear init: U(�
 
 // dot: score_j = s_tᵀ h̄_j, all j at once as [B, S, H]·[B, H, 1].
 nn::AttentionOutput DotScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
-                                     const Tensor& key_padding_mask) const {
+                                     const Tensor& key_padding_mask, int /*t*/) const {
     const int B = states.size(0), S = states.size(1), H = states.size(2);
     const Tensor q = scale_query(s_t, query_scale);
     const Tensor scores = reshape(matmul(states, reshape(q, {B, H, 1})), {B, S});
@@ -43,7 +44,7 @@ GeneralScore::GeneralScore(int hidden, float scale, Rng& rng) : W_a(linear_weigh
 
 // general: score_j = s_tᵀ W_a h̄_j = (W_a h̄_j) · s_t.
 nn::AttentionOutput GeneralScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
-                                         const Tensor& key_padding_mask) const {
+                                         const Tensor& key_padding_mask, int /*t*/) const {
     const int B = states.size(0), S = states.size(1), H = states.size(2);
     const Tensor q = scale_query(s_t, query_scale);
     const Tensor Wh = linear(states, W_a, Tensor());  // [B, S, H]
@@ -60,7 +61,7 @@ ConcatScore::ConcatScore(int hidden, int attn_dim, Rng& rng)
 // concat: score_j = v_aᵀ tanh(W_a [s_t; h̄_j]), with W_a [s; h] = W_a[:, :H] s + W_a[:, H:] h
 // (the same product without building [s_t; h̄_j] for every j). Never scaled.
 nn::AttentionOutput ConcatScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
-                                        const Tensor& key_padding_mask) const {
+                                        const Tensor& key_padding_mask, int /*t*/) const {
     const int B = states.size(0), S = states.size(1), H = states.size(2), A = W_a.size(0);
     const Tensor ws = linear(s_t, narrow(W_a, 1, 0, H), Tensor());     // [B, A]
     const Tensor wh = linear(states, narrow(W_a, 1, H, H), Tensor());  // [B, S, A]
@@ -76,8 +77,34 @@ LocalPScore::LocalPScore(int hidden, int window, int predictor_dim, float scale,
 
 // local-p: predict p_t from s_t, then the general score inside |j − p_t| ≤ D, times a Gaussian.
 nn::AttentionOutput LocalPScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
-                                        const Tensor& key_padding_mask) const {
+                                        const Tensor& key_padding_mask, int /*t*/) const {
     return local.forward(scale_query(s_t, query_scale), states, states, key_padding_mask);
+}
+
+// content-based: β · cos(s_t, h̄_j), then the masked softmax and Σ_j a_t(j) h̄_j.
+nn::AttentionOutput CosineScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
+                                        const Tensor& key_padding_mask, int /*t*/) const {
+    return cosine.forward(s_t, states, states, key_padding_mask);
+}
+
+// location-based: softmax((W_a s_t)[0 .. S-1]); `states` only give S and the values to mix.
+nn::AttentionOutput LocationScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
+                                          const Tensor& key_padding_mask, int /*t*/) const {
+    return location.forward(s_t, states, states, key_padding_mask);
+}
+
+// local-m: the window's centre is given by the step number, one per sentence of the batch.
+nn::AttentionOutput LocalMScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
+                                        const Tensor& key_padding_mask, int t) const {
+    const int B = states.size(0), S = states.size(1);
+    std::vector<float> centres(static_cast<size_t>(B), 0.0f);
+    for (int b = 0; b < B; ++b) {
+        int length = S;  // sentence b's true length: its unpadded positions
+        if (key_padding_mask.defined())
+            for (int j = 0; j < S; ++j) length -= key_padding_mask.at({b, j}) != 0.0f ? 1 : 0;
+        centres[size_t(b)] = std::min(float(t) * ratio, float(length - 1));
+    }
+    return local_m.forward(scale_query(s_t, query_scale), states, states, key_padding_mask, centres);
 }
 
 // ---- the decoder -------------------------------------------------------------------------
@@ -116,7 +143,9 @@ DecoderStepOutput LuongDecoder::step(const Tensor& emb_prev, const DecoderCarry&
     r.next.state = cell.forward(x, carry.state);
     const Tensor& s_t = r.next.state.h;
     // 2. Then attention, asked with the NEW state s_t — "what does the word I am writing need?"
-    const nn::AttentionOutput a = attention->attend(s_t, memory.prepared, memory.states, memory.key_padding_mask);
+    const nn::AttentionOutput a =
+        attention->attend(s_t, memory.prepared, memory.states, memory.key_padding_mask, carry.t);
+    r.next.t = carry.t + 1;
     r.attention = a.weights;
     // 3. The attentional state h̃_t = tanh(W_c [ctx_t; s_t]) is what the output layer reads.
     r.output = tanh(W_c.forward(concat({a.context, s_t}, 1)));

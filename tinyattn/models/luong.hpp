@@ -22,6 +22,10 @@
 //   ConcatScore    v_aᵀ tanh(W_a [s_t; h̄_j])
 //   LocalPScore    general inside a window of half-width D around a predicted position p_t, times a
 //                  Gaussian exp(-(j - p_t)² / (2 (D/2)²))   (the window: nn/local_attention.cpp)
+// and three more the articles name (issue 21), on the same task:
+//   CosineScore    β · cos(s_t, h̄_j), β learned               content-based (nn/cosine_attention.cpp)
+//   LocationScore  (W_a s_t)_j: never reads h̄_j               location-based (nn/location_attention.cpp)
+//   LocalMScore    general inside |j − p_t| ≤ D, p_t = t·r     local-m (nn/local_m_attention.cpp)
 //
 // Scaling (our addition, on by default): dot, general and local-p divide the query by √H, so the
 // score is s_tᵀ h̄_j / √H (as in the Transformer's scaled dot-product attention). Without it, Adam
@@ -32,7 +36,10 @@
 #include <string>
 
 #include "tinyattn/models/seq2seq.hpp"
+#include "tinyattn/nn/cosine_attention.hpp"
 #include "tinyattn/nn/local_attention.hpp"
+#include "tinyattn/nn/local_m_attention.hpp"
+#include "tinyattn/nn/location_attention.hpp"
 
 namespace tinyattn::models {
 
@@ -44,7 +51,7 @@ class DotScore : public SourceAttention {
 public:
     explicit DotScore(float query_scale) : query_scale(query_scale) {}
     nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
-                               const Tensor& key_padding_mask) const override;
+                               const Tensor& key_padding_mask, int t) const override;
     float query_scale;
 };
 
@@ -52,7 +59,7 @@ class GeneralScore : public SourceAttention {
 public:
     GeneralScore(int hidden_size, float query_scale, Rng& rng = global_rng());
     nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
-                               const Tensor& key_padding_mask) const override;
+                               const Tensor& key_padding_mask, int t) const override;
     Tensor W_a;  // [H, H], no bias
     float query_scale;
 };
@@ -61,7 +68,7 @@ class ConcatScore : public SourceAttention {
 public:
     ConcatScore(int hidden_size, int attn_dim, Rng& rng = global_rng());
     nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
-                               const Tensor& key_padding_mask) const override;
+                               const Tensor& key_padding_mask, int t) const override;
     Tensor W_a;  // [A, 2H], no bias
     Tensor v_a;  // [1, A], no bias
 };
@@ -70,9 +77,43 @@ class LocalPScore : public SourceAttention {
 public:
     LocalPScore(int hidden_size, int window, int predictor_dim, float query_scale, Rng& rng = global_rng());
     nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
-                               const Tensor& key_padding_mask) const override;
+                               const Tensor& key_padding_mask, int t) const override;
     nn::LocalAttention local;  // p_t, the window, the general score inside it and the Gaussian
     float query_scale;
+};
+
+// Content-based: β·cos(s_t, h̄_j). A cosine ignores length, so the query is never scaled.
+class CosineScore : public SourceAttention {
+public:
+    explicit CosineScore(int hidden_size) : cosine(hidden_size) { register_module("cosine", cosine); }
+    nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
+                               const Tensor& key_padding_mask, int t) const override;
+    nn::CosineAttention cosine;
+};
+
+// Location-based: a_t = softmax(W_a s_t) over positions 0 .. S-1; the words are never read.
+class LocationScore : public SourceAttention {
+public:
+    LocationScore(int hidden_size, int max_source_len, Rng& rng = global_rng())
+        : location(hidden_size, max_source_len, rng) { register_module("location", location); }
+    nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
+                               const Tensor& key_padding_mask, int t) const override;
+    nn::LocationAttention location;
+};
+
+// Local-m: the general score inside a window at p_t = min(t · ratio, S_b − 1), where ratio =
+// source tokens / target tokens of the training set (the output runs ~ratio source words per
+// word) and S_b is sentence b's true length: "p_t = t, scaled to the source length".
+class LocalMScore : public SourceAttention {
+public:
+    LocalMScore(int hidden_size, int window, float ratio, float query_scale, Rng& rng = global_rng())
+        : local_m(hidden_size, hidden_size, window, rng), ratio(ratio), query_scale(query_scale) {
+        register_module("local_m", local_m);
+    }
+    nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
+                               const Tensor& key_padding_mask, int t) const override;
+    nn::LocalMAttention local_m;
+    float ratio, query_scale;
 };
 
 float luong_query_scale(bool scaled, int hidden_size);  // 1/√H or 1

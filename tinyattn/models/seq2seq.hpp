@@ -54,10 +54,11 @@ public:
     // Work that does not depend on the decoder step, done once per batch (e.g. W_k h_j).
     // Default: nothing, the states themselves.
     virtual Tensor prepare(const Tensor& states) const { return states; }
-    // query [B, Dq], prepared = prepare(states), states [B, S, H], mask [B, S] or undefined
+    // query [B, Dq], prepared = prepare(states), states [B, S, H], mask [B, S] or undefined,
+    // t = the output step (0 for the first output word; only local-m reads it)
     // -> context [B, H] and weights [B, S].
     virtual nn::AttentionOutput attend(const Tensor& query, const Tensor& prepared, const Tensor& states,
-                                       const Tensor& key_padding_mask) const = 0;
+                                       const Tensor& key_padding_mask, int t) const = 0;
 };
 
 // ---- decoders ---------------------------------------------------------------------------
@@ -75,6 +76,7 @@ struct DecoderCarry {
     nn::LSTMState state;     // (s_t, c_t), each [B, H]
     Tensor feed;             // an extra vector fed back into the next step (Luong's input
                              // feeding); undefined for the decoders in this file
+    int t = 0;               // output steps taken so far (LuongDecoder counts them for local-m)
 };
 
 struct DecoderStepOutput {
