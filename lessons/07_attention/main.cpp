@@ -34,13 +34,6 @@ std::string plot_path(const LessonOptions& opt, const std::string& name) {
 
 bool has(const Tokens& words, const std::string& w) { return std::find(words.begin(), words.end(), w) != words.end(); }
 
-// English adjectives that French puts AFTER the noun (the toy grammar's list; see datasets/README.md).
-bool has_postnominal_adjective(const Tokens& en) {
-    static const std::set<std::string> adjectives = {"red", "black", "white", "green", "tired", "happy", "sad",
-                                                     "kind", "lazy", "famous", "quiet", "expensive", "heavy", "delicious"};
-    return std::any_of(en.begin(), en.end(), [](const std::string& w) { return adjectives.count(w) > 0; });
-}
-
 // The test sentences the figures show, chosen from the references alone (before any training),
 // shortest first among those of 6–9 words. -1 if the corpus has none (e.g. a learner's --data file).
 struct Examples {
@@ -55,7 +48,7 @@ Examples pick_examples(const std::vector<data::SentencePair>& test) {
     for (size_t i = 0; i < test.size(); ++i) {
         const Tokens &en = test[i].src, &fr = test[i].tgt;
         const bool negated = has(en, "not"), merged = has(fr, "du") || has(fr, "au");
-        if (has_postnominal_adjective(en) && !negated && !merged && better(ex.reorder, i)) ex.reorder = int(i);
+        if (tasks::has_postnominal_adjective(en) && !negated && !merged && better(ex.reorder, i)) ex.reorder = int(i);
         if (negated && (has(fr, "ne") || has(fr, "n'")) && has(fr, "pas") && !merged && better(ex.split, i))
             ex.split = int(i);
         if (merged && !negated && better(ex.merge, i)) ex.merge = int(i);

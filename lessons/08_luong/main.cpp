@@ -126,6 +126,22 @@ int pick_example(const std::vector<data::SentencePair>& test) {
     return 0;
 }
 
+// Corpus BLEU over the test translations whose English has an adjective that French moves after
+// its noun (tasks::has_postnominal_adjective): the reordering sentences. n = how many.
+struct SubsetBleu {
+    double bleu = 0;
+    int n = 0;
+};
+SubsetBleu reordering_bleu(const tasks::TranslationEval& e) {
+    std::vector<Tokens> refs, hyps;
+    for (const tasks::Translation& t : e.translations)
+        if (tasks::has_postnominal_adjective(t.src)) {
+            refs.push_back(t.ref);
+            hyps.push_back(t.hyp);
+        }
+    return {refs.empty() ? 0.0 : corpus_bleu(refs, hyps).bleu, int(refs.size())};
+}
+
 struct Result {
     const Variant* variant = nullptr;
     size_t parameters = 0;
@@ -133,6 +149,7 @@ struct Result {
     int epochs = 0;
     long steps = 0;
     tasks::TranslationEval eval;
+    SubsetBleu reorder;
     plot::Matrix alignment;
 };
 
@@ -167,6 +184,7 @@ Result run_variant(const Variant& v, bool input_feeding, bool scaled, const Less
                                        });
     r.train_seconds = timer.seconds();
     r.eval = tasks::evaluate_translation(*model, data, test_size, tasks::length_edges(data.pairs.test));
+    r.reorder = reordering_bleu(r.eval);
     r.alignment = tasks::teacher_forced_attention(*model, data.test, example);
     std::printf("%s: test BLEU %.4f, exact match %.1f%%, trained in %s\n", v.name, r.eval.bleu,
                 100.0 * r.eval.exact_match, format_duration(r.train_seconds).c_str());
@@ -211,6 +229,11 @@ int main(int argc, char** argv) {
                 opt.quick ? kQuickLearningRate : kLearningRate, kBatchSize, kWindow, input_feeding ? "on" : "off",
                 scaled ? "scaled by 1/sqrt(H)" : "unscaled");
 
+    const CorpusShape shape = corpus_shape(data);
+    std::printf("location: one weight row per source position, %d positions; local-m: p_t = t * %.3f "
+                "(source / target tokens of the training set)\n",
+                shape.max_source_len, double(shape.ratio));
+
     // ---- 2. Train and score the seven variants -----------------------------------------------------
     const int example = pick_example(data.pairs.test);
     std::vector<Result> results;
@@ -219,11 +242,12 @@ int main(int argc, char** argv) {
 
     // ---- 3. The table ------------------------------------------------------------------------------
     std::printf("\ntest split (%zu sentences, greedy decoding, corpus BLEU-4):\n\n", test_size);
-    std::printf("| score    | parameters | test BLEU | exact match | training time |\n");
-    std::printf("|----------|-----------:|----------:|------------:|--------------:|\n");
+    std::printf("| score    | parameters | test BLEU | exact match | BLEU, reordering (n = %3d) | training time |\n",
+                results[0].reorder.n);
+    std::printf("|----------|-----------:|----------:|------------:|--------------------------:|--------------:|\n");
     for (const Result& r : results)
-        std::printf("| %-8s | %10zu | %9.4f | %10.1f%% | %13s |\n", r.variant->name,
-                    r.parameters, r.eval.bleu, 100.0 * r.eval.exact_match, format_duration(r.train_seconds).c_str());
+        std::printf("| %-8s | %10zu | %9.4f | %10.1f%% | %25.4f | %13s |\n", r.variant->name, r.parameters,
+                    r.eval.bleu, 100.0 * r.eval.exact_match, r.reorder.bleu, format_duration(r.train_seconds).c_str());
     std::printf("\nthe general model's first test translations:\n\n");
     tasks::print_translations(results[1].eval, 3);
 
@@ -269,12 +293,14 @@ int main(int argc, char** argv) {
         std::replace(key.begin(), key.end(), '-', '_');  // local-p -> local_p, local-m -> local_m
         report.set(key + "_test_bleu", r.eval.bleu);
         report.set(key + "_test_exact_match", r.eval.exact_match);
+        report.set(key + "_reorder_bleu", r.reorder.bleu);
         report.set(key + "_train_seconds", r.train_seconds);
         report.set(key + "_final_train_loss", r.train_loss);
         report.set(key + "_steps", double(r.steps));
         min_bleu = std::min(min_bleu, r.eval.bleu);
     }
     report.set("min_test_bleu", min_bleu);
+    report.set("reorder_sentences", double(results[0].reorder.n));
     report.set("total_seconds", total.seconds());
     report.write(opt.report);
     std::printf("\nfigures in %s/08_luong_*.png; checkpoints %s\n", opt.plots_dir.c_str(),

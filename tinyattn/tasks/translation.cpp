@@ -2,6 +2,7 @@
 #include "tinyattn/tasks/translation.hpp"
 
 #include <algorithm>
+#include <set>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -352,6 +353,12 @@ ResumeInfo read_resume_info(const std::string& path) {
     r.src_vocab = data::Vocab::load((dir / get("src_vocab")).string());
     r.tgt_vocab = data::Vocab::load((dir / get("tgt_vocab")).string());
     return r;
+}
+
+bool has_postnominal_adjective(const Tokens& en) {
+    static const std::set<std::string> adjectives = {"red", "black", "white", "green", "tired", "happy", "sad",
+                                                     "kind", "lazy", "famous", "quiet", "expensive", "heavy", "delicious"};
+    return std::any_of(en.begin(), en.end(), [](const std::string& w) { return adjectives.count(w) > 0; });
 }
 
 }  // namespace tinyattn::tasks

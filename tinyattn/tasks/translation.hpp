@@ -185,4 +185,10 @@ struct ResumeInfo {
 };
 ResumeInfo read_resume_info(const std::string& path);
 
+// True when an English sentence of the toy corpus has one of its adjectives, which French puts
+// AFTER the noun ("quiet hospitals" -> "hôpitaux calmes"; the toy grammar's list, datasets/README.md):
+// a reordering the alignment must follow.
+// (Lessons 07 and 08 pick and score their reordering sentences with it.)
+bool has_postnominal_adjective(const Tokens& en);
+
 }  // namespace tinyattn::tasks
