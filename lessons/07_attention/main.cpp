@@ -85,7 +85,7 @@ std::vector<BleuBucket> baseline_buckets(const LessonOptions& opt, const Transla
         std::printf("no-attention baseline: lesson 06's results from %s\n", from06.c_str());
         return b;
     }
-    const int epochs = opt.quick ? 1 : 3;
+    const int epochs = opt.epochs;  // as many as the attention model gets
     std::printf("no-attention baseline: %s not found, training one here for %d epoch(s)\n", from06.c_str(), epochs);
     models::Seq2SeqConfig cfg{data.src_vocab.size(), data.tgt_vocab.size(), 64, 128, 0, AttentionKind::none};
     models::Seq2Seq plain(cfg);
@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
     LessonInfo info("07_attention", "Bahdanau attention on toy English→French and dates: alignments, BLEU by length");
     info.trains = true;
     info.default_epochs = 2;
+    info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     Timer total;
@@ -130,7 +131,7 @@ int main(int argc, char** argv) {
     models::Seq2Seq model(cfg);
     optim::Adam adam(model.parameters(), kLearningRate);
     if (!opt.resume.empty()) {
-        io::load_checkpoint(opt.resume, model, &adam);
+        tasks::load_translation_checkpoint(opt.resume, model, tasks::seq2seq_config(cfg), adam, data, {info.name});
         std::printf("resumed from %s at epoch %d, step %ld\n", opt.resume.c_str(), first_epoch, step);
     }
     std::printf("model: %zu parameters, Adam lr %g, batch %d, gradient clipping at norm 1\n\n",
@@ -141,7 +142,7 @@ int main(int argc, char** argv) {
     const int evolving = ex.reorder >= 0 ? ex.reorder : 0;
     std::vector<plot::Matrix> snapshots{tasks::teacher_forced_attention(model, data.test, evolving)};
     std::vector<int> snapshot_epochs{first_epoch};
-    const int epochs = opt.quick ? 1 : opt.epochs;
+    const int epochs = opt.epochs;  // the total: a resumed run trains the rest
     tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
     Timer timer;
     const double train_loss = tasks::train_epochs(model, adam, data, train_set, tc, "07_attention", opt.checkpoint,
@@ -151,11 +152,11 @@ int main(int argc, char** argv) {
                                                       snapshot_epochs.push_back(epoch);
                                                       const auto v = tasks::evaluate_pairs(
                                                           model, data, data.pairs.valid, 200, {1, 1000});
-                                                      std::printf("  after epoch %d: valid BLEU %.3f (200 sentences)\n",
-                                                                  epoch, v.bleu);
+                                                      std::printf("  after epoch %d: valid BLEU %.3f (%d sentences)\n",
+                                                                  epoch, v.bleu, v.sentences);
                                                   });
     const double train_seconds = timer.seconds();
-    tasks::print_training_summary(epochs, step, train_seconds, train_loss);
+    tasks::print_training_summary(first_epoch, epochs, step, train_seconds, train_loss);
 
     // ---- 4. Score on the held-out test split --------------------------------------------------
     const std::vector<int> edges = tasks::length_edges(data.pairs.test);

@@ -220,12 +220,13 @@ int main(int argc, char** argv) {
                     "self-attentive sentiment (Lin et al. 2017): BiLSTM + attention pooling with its penalty");
     info.trains = true;
     info.default_epochs = 3;
+    info.quick_epochs = 2;
     info.data_help = tasks::kLabelledDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     const float penalty_coef = 1.0f;
 
     // 1. Data, as in lessons 04 and 05.
-    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume.empty() ? "" : tasks::vocab_path_for(opt.resume));
+    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume);
     if (opt.quick) tasks::keep_first(data.train, 5000);
     std::printf("data: %s · train %d, valid %d, test %d sentences · vocabulary %d words\n", data.source.c_str(),
                 data.train.size(), data.valid.size(), data.test.size(), data.vocab.size());
@@ -240,7 +241,7 @@ int main(int argc, char** argv) {
                 sizes.hops * sizes.pooled_dim(), data.labels.size(), model->parameter_count(), penalty_coef);
 
     // 3. Train with the penalty (tinyattn/tasks/classification.cpp adds coef · penalty to the loss).
-    tasks::TrainConfig config = tasks::train_config(info, opt, /*quick_epochs=*/2);
+    tasks::TrainConfig config = tasks::train_config(info, opt);
     config.penalty_coef = penalty_coef;
     const tasks::TrainResult trained = tasks::train_classifier(*model, optimizer, data, config);
 
@@ -318,7 +319,7 @@ int main(int argc, char** argv) {
     }
     std::printf("figures: %s09_per_phenomenon.png, 09_highlight_{negation,contrast,states_only}.png, "
                 "09_hops_penalty_{0,1}.png\n", plots.c_str());
-    std::printf("checkpoint: %s (vocabulary: %s)\n", opt.checkpoint.c_str(), tasks::vocab_path_for(opt.checkpoint).c_str());
+    std::printf("checkpoint: %s\n", opt.checkpoint.c_str());
 
     tasks::report_results(report, info.name, config.epochs, test, trained);
     report.write(opt.report);

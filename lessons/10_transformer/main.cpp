@@ -105,25 +105,13 @@ double mean_loss(TransformerSeq2Seq& model, const tasks::EncodedPairs& split) {
     return tokens > 0 ? sum / double(tokens) : 0.0;
 }
 
-void save_checkpoint(const std::string& path, const TransformerSeq2Seq& model, const optim::Adam& adam,
-                     const TranslationData& data, int epoch, long step) {
-    if (path.empty()) return;
-    namespace fs = std::filesystem;
-    if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
-    data.src_vocab.save(path + ".src.vocab");
-    data.tgt_vocab.save(path + ".tgt.vocab");
-    const models::TransformerConfig& c = model.config;
-    io::save_checkpoint(path, model, &adam,
-                        {{"lesson", "10_transformer"},
-                         {"corpus", data.pairs.name},
-                         {"epoch", std::to_string(epoch)},
-                         {"step", std::to_string(step)},  // the schedule restarts from this step
-                         {"src_vocab", fs::path(path + ".src.vocab").filename().string()},
-                         {"tgt_vocab", fs::path(path + ".tgt.vocab").filename().string()},
-                         {"d_model", std::to_string(c.d_model)},
-                         {"nhead", std::to_string(c.nhead)},
-                         {"layers", std::to_string(c.num_encoder_layers) + "+" + std::to_string(c.num_decoder_layers)},
-                         {"dim_feedforward", std::to_string(c.dim_feedforward)}});
+// What the checkpoint records of the model (and --resume compares). The step counter saved with
+// it restarts the learning-rate schedule where it was.
+io::Metadata transformer_config(const models::TransformerConfig& c) {
+    return {{"d_model", std::to_string(c.d_model)},
+            {"nhead", std::to_string(c.nhead)},
+            {"layers", std::to_string(c.num_encoder_layers) + "+" + std::to_string(c.num_decoder_layers)},
+            {"dim_feedforward", std::to_string(c.dim_feedforward)}};
 }
 
 // ---- translating and scoring -------------------------------------------------------------------
@@ -244,6 +232,7 @@ int main(int argc, char** argv) {
     LessonInfo info("10_transformer", "a tiny Transformer on toy English→French: every head of every layer");
     info.trains = true;
     info.default_epochs = 1;
+    info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     Timer total;
@@ -271,7 +260,7 @@ int main(int argc, char** argv) {
     const int warmup = opt.quick ? kQuickWarmup : kWarmup;
     auto schedule = optim::WarmupInverseSqrtLR::with_peak_lr(adam, kPeakLr, warmup);
     if (!opt.resume.empty()) {
-        io::load_checkpoint(opt.resume, model, &adam);
+        tasks::load_translation_checkpoint(opt.resume, model, transformer_config(cfg), adam, data, {info.name});
         std::printf("resumed from %s at epoch %d, step %ld\n", opt.resume.c_str(), first_epoch, step);
     }
     schedule.set_step_count(int(step));  // the learning rate for the next step
@@ -280,17 +269,17 @@ int main(int argc, char** argv) {
                 model.parameter_count(), kPeakLr, warmup, kBatchSize, double(cfg.dropout));
 
     // ---- 3. Train ------------------------------------------------------------------------------
-    const int epochs = opt.quick ? 1 : opt.epochs;
-    Progress progress(epochs, tasks::batches_per_epoch(train_set, kBatchSize));
+    const int epochs = opt.epochs;  // the total: a resumed run trains the rest
+    Progress progress(first_epoch, epochs, tasks::batches_per_epoch(train_set, kBatchSize));
     LossCurve curve;
     double train_loss = 0.0, valid_loss = 0.0;
     Timer timer;
     install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
-    for (int e = 0; e < epochs; ++e) {
-        const int epoch = first_epoch + e;
+    if (first_epoch >= epochs) std::printf("checkpoint is at epoch %d of %d: nothing to train, evaluating\n", first_epoch, epochs);
+    for (int epoch = first_epoch; epoch < epochs; ++epoch) {
         train_loss = train_epoch(model, adam, schedule, train_set, opt.seed, epoch, progress, step, curve);
         if (interrupted()) {  // saved with this epoch not done: --resume starts it again
-            save_checkpoint(opt.checkpoint, model, adam, data, epoch, step);
+            tasks::save_translation_checkpoint(opt.checkpoint, model, transformer_config(cfg), adam, data, info.name, epoch, step);
             exit_after_interrupt(opt.checkpoint);
         }
         valid_loss = mean_loss(model, valid_set);
@@ -299,13 +288,14 @@ int main(int argc, char** argv) {
         const tasks::TranslationEval v = evaluate(model, data, data.pairs.valid, opt.quick ? 50 : 200, {1, 1000});
         std::printf("  after epoch %d: validation loss %.4f per token, BLEU %.3f (%d sentences); lr now %.2e\n",
                     epoch + 1, valid_loss, v.bleu, v.sentences, schedule.get_lr());
-        save_checkpoint(opt.checkpoint, model, adam, data, epoch + 1, step);
+        tasks::save_translation_checkpoint(opt.checkpoint, model, transformer_config(cfg), adam, data, info.name, epoch + 1,
+                                           step);
     }
     const double train_seconds = timer.seconds();
     // The epoch's mean includes the first, untrained steps; the last curve point is where training ended.
     const double last_loss = curve.train.y.empty() ? train_loss : double(curve.train.y.back());
-    tasks::print_training_summary(epochs, step, train_seconds, last_loss);
-    std::printf("(mean loss over the whole last epoch: %.4f)\n", train_loss);
+    tasks::print_training_summary(first_epoch, epochs, step, train_seconds, train_loss);
+    if (!curve.train.y.empty()) std::printf("(mean loss of the last %d steps: %.4f)\n", kLossEvery, last_loss);
 
     // ---- 4. Score on the held-out test split ----------------------------------------------------
     const std::vector<int> edges = tasks::length_edges(data.pairs.test);
@@ -374,7 +364,7 @@ int main(int argc, char** argv) {
     report.set("test_bleu_beam4", beam.bleu);
     report.set("beam_sentences", beam.sentences);
     report.set("train_seconds", train_seconds);
-    report.set("epochs", first_epoch + epochs);
+    report.set("epochs", std::max(first_epoch, epochs));
     report.set("steps", double(step));
     report.set("final_train_loss", last_loss);
     report.set("last_epoch_mean_train_loss", train_loss);

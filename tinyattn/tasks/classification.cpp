@@ -18,6 +18,7 @@
 #include "tinyattn/ops.hpp"
 #include "tinyattn/optim/clip_grad.hpp"
 #include "tinyattn/plot/curves.hpp"
+#include "tinyattn/tasks/lesson_checkpoint.hpp"
 
 namespace tinyattn::tasks {
 
@@ -43,7 +44,7 @@ static std::vector<data::LabelledExample> take(const std::vector<data::LabelledE
     return out;
 }
 
-TextData load_text_data(const std::string& data_path, uint64_t seed, const std::string& vocab_file) {
+TextData load_text_data(const std::string& data_path, uint64_t seed, const std::string& resume) {
     TextData d;
     std::vector<data::LabelledExample> train, valid, test;
     const bool shipped = data_path.empty();
@@ -75,8 +76,11 @@ TextData load_text_data(const std::string& data_path, uint64_t seed, const std::
         d.labels = all.labels;
         d.source = data_path;
     }
-    if (!vocab_file.empty() && fs::exists(vocab_file)) {
-        d.vocab = data::Vocab::load(vocab_file);
+    std::vector<std::string> lines;
+    for (const auto& e : train) lines.push_back(e.text + "\t" + e.label);
+    d.fingerprint = data_fingerprint(lines);
+    if (!resume.empty()) {
+        d.vocab = vocab_from_metadata(io::read_checkpoint(resume).metadata, "vocab", resume);
     } else {
         std::vector<std::vector<std::string>> sentences;
         for (const auto& e : train) sentences.push_back(e.tokens);
@@ -133,37 +137,44 @@ static std::vector<float> split_numbers(const std::string& text) {
     return values;
 }
 
-std::string vocab_path_for(const std::string& checkpoint) { return checkpoint + ".vocab"; }
-
 void save_classifier_checkpoint(const std::string& path, const TextClassifier& model,
                                 const optim::Optimizer& optimizer, const TextData& data, const TrainConfig& config,
                                 const TrainResult& so_far) {
-    data.vocab.save(vocab_path_for(path));
     std::string labels;
     for (const auto& l : data.labels) labels += (labels.empty() ? "" : " ") + l;
-    io::save_checkpoint(path, model, &optimizer,
-                        {{"lesson", config.lesson},
-                         {"epoch", std::to_string(so_far.train_loss.size())},
-                         {"train_loss", join_numbers(so_far.train_loss)},
-                         {"valid_accuracy", join_numbers(so_far.valid_accuracy)},
-                         {"labels", labels},
-                         {"data", data.source},
-                         {"vocab_file", fs::path(vocab_path_for(path)).filename().string()}});
+    io::Metadata meta{{"lesson", config.lesson},
+                      {"epoch", std::to_string(so_far.train_loss.size())},
+                      {"train_loss", join_numbers(so_far.train_loss)},
+                      {"valid_accuracy", join_numbers(so_far.valid_accuracy)},
+                      {"labels", labels},
+                      {"source", data.source},
+                      {"data", data.fingerprint},
+                      {"vocab", data.vocab.to_text()}};  // inside the one file: a moved copy still loads
+    save_global_rng(meta);
+    io::save_checkpoint(path, model, &optimizer, meta);
 }
 
-TrainResult load_classifier_checkpoint(const std::string& path, TextClassifier& model, optim::Optimizer& optimizer) {
+TrainResult load_classifier_checkpoint(const std::string& path, TextClassifier& model, optim::Optimizer& optimizer,
+                                       const TextData& data, const TrainConfig& config) {
+    const io::Metadata saved = io::read_checkpoint(path).metadata;
+    std::string labels;
+    for (const auto& l : data.labels) labels += (labels.empty() ? "" : " ") + l;
+    check_resume(saved, path, {config.lesson}, {{"labels", labels}}, data.fingerprint);
     const io::Metadata meta = io::load_checkpoint(path, model, &optimizer);
+    restore_global_rng(meta);
     TrainResult r;
-    r.train_loss = split_numbers(meta.at("train_loss"));
-    r.valid_accuracy = split_numbers(meta.at("valid_accuracy"));
-    r.start_epoch = std::stoi(meta.at("epoch"));
+    r.train_loss = split_numbers(metadata_value(meta, "train_loss", path));
+    r.valid_accuracy = split_numbers(metadata_value(meta, "valid_accuracy", path));
+    r.start_epoch = int(r.train_loss.size());
+    if (r.valid_accuracy.size() != r.train_loss.size())
+        throw std::runtime_error(path + ": checkpoint curves have different lengths");
     return r;
 }
 
-TrainConfig train_config(const LessonInfo& info, const LessonOptions& opt, int quick_epochs) {
+TrainConfig train_config(const LessonInfo& info, const LessonOptions& opt) {
     TrainConfig config;
     config.lesson = info.name;
-    config.epochs = opt.quick && opt.epochs == info.default_epochs ? quick_epochs : opt.epochs;
+    config.epochs = opt.epochs;
     config.seed = opt.seed;
     config.checkpoint = opt.checkpoint;
     config.resume = opt.resume;
@@ -174,13 +185,16 @@ TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer,
                              const TrainConfig& config) {
     TrainResult result;
     if (!config.resume.empty()) {
-        result = load_classifier_checkpoint(config.resume, model, optimizer);
+        result = load_classifier_checkpoint(config.resume, model, optimizer, data, config);
         if (config.verbose)
             std::printf("resumed from %s after epoch %d\n", config.resume.c_str(), result.start_epoch);
     }
     const int first = result.start_epoch;
+    if (first >= config.epochs && config.verbose)
+        std::printf("checkpoint is at epoch %d, --epochs is %d in all: nothing to train, evaluating\n", first,
+                    config.epochs);
     const int steps = int((data.train.size() + config.batch_size - 1) / config.batch_size);
-    Progress progress(std::max(1, config.epochs - first), steps, config.verbose ? 5.0 : 1e9);
+    Progress progress(first, config.epochs, steps, config.verbose ? 5.0 : 1e9);
     install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
     for (int epoch = first; epoch < config.epochs; ++epoch) {
         model.train();
@@ -199,10 +213,10 @@ TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer,
             loss_sum += loss.item();
             long tokens = 0;
             for (int len : batch.lengths) tokens += len;
-            if (config.verbose) progress.step(epoch - first, int(step), loss.item(), tokens);
+            if (config.verbose) progress.step(epoch, int(step), loss.item(), tokens);
             if (interrupted()) {  // saved with this epoch not done: --resume starts it again
-                if (config.checkpoint.empty()) std::exit(0);
-                save_classifier_checkpoint(config.checkpoint, model, optimizer, data, config, result);
+                if (!config.checkpoint.empty())
+                    save_classifier_checkpoint(config.checkpoint, model, optimizer, data, config, result);
                 exit_after_interrupt(config.checkpoint);
             }
         }

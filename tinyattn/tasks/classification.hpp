@@ -47,12 +47,13 @@ struct TextData {
     std::vector<std::string> labels;  // label id -> name ("neg", "pos")
     data::Vocab vocab;                // built from the training split only
     std::string source;               // what was loaded, for messages and result files
+    std::string fingerprint;          // of the whole training split (tasks/lesson_checkpoint.hpp)
 };
 
 // The shipped toy-sentiment corpus when `data_path` is empty; else the learner's file
 // (split 80/10/10, shuffled with Rng(seed)) or a directory holding train.tsv, valid.tsv and
-// test.tsv. `vocab_file` (may be empty) reuses a saved vocabulary, as --resume needs.
-TextData load_text_data(const std::string& data_path, uint64_t seed, const std::string& vocab_file = "");
+// test.tsv. `resume` (may be empty) is a checkpoint whose vocabulary is reused, as --resume needs.
+TextData load_text_data(const std::string& data_path, uint64_t seed, const std::string& resume = "");
 
 // The padded batches of one epoch: shuffled and bucketed by length when `shuffle`, seeded by
 // (seed, epoch) so a resumed run sees the same batches; in length order otherwise.
@@ -90,14 +91,14 @@ struct TrainConfig {
     double clip_norm = 5.0;    // clip_grad_norm before each step (0: off)
     float penalty_coef = 0.0f; // weight of ClassifierOutput::penalty
     uint64_t seed = 1;
-    std::string checkpoint;    // saved after every epoch (empty: never), vocab beside it
+    std::string checkpoint;    // saved after every epoch (empty: never), one self-contained file
     std::string resume;        // continue from this checkpoint (empty: from scratch)
     bool verbose = true;       // progress lines and a line per epoch
 };
 
-// The training settings a lesson's command line gives: lesson name, epochs (`quick_epochs` under
-// --quick unless --epochs was given), seed, checkpoint and resume paths.
-TrainConfig train_config(const LessonInfo& info, const LessonOptions& opt, int quick_epochs);
+// The training settings a lesson's command line gives: lesson name, epochs (the total), seed,
+// checkpoint and resume paths.
+TrainConfig train_config(const LessonInfo& info, const LessonOptions& opt);
 
 struct TrainResult {
     std::vector<float> train_loss;      // mean loss per epoch (all epochs, resumed ones too)
@@ -112,12 +113,14 @@ struct TrainResult {
 TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer, const TextData& data,
                              const TrainConfig& config);
 
-// Save / restore everything a resumed run needs. The vocabulary goes to <checkpoint>.vocab.
+// Save / restore everything a resumed run needs, in one file: model, optimizer, global RNG, and
+// in the metadata the lesson, epoch, curves, label list, vocabulary and data fingerprint.
+// Loading refuses (one line) a checkpoint of another lesson or other data.
 void save_classifier_checkpoint(const std::string& path, const TextClassifier& model,
                                 const optim::Optimizer& optimizer, const TextData& data, const TrainConfig& config,
                                 const TrainResult& so_far);
-TrainResult load_classifier_checkpoint(const std::string& path, TextClassifier& model, optim::Optimizer& optimizer);
-std::string vocab_path_for(const std::string& checkpoint);  // "<checkpoint>.vocab"
+TrainResult load_classifier_checkpoint(const std::string& path, TextClassifier& model, optim::Optimizer& optimizer,
+                                       const TextData& data, const TrainConfig& config);
 
 // ---- evaluation ------------------------------------------------------------------------------
 

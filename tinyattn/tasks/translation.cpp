@@ -2,6 +2,7 @@
 #include "tinyattn/tasks/translation.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -15,10 +16,20 @@
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/app/interrupt.hpp"
 #include "tinyattn/optim/clip_grad.hpp"
+#include "tinyattn/tasks/lesson_checkpoint.hpp"
 
 namespace tinyattn::tasks {
 
 namespace fs = std::filesystem;
+
+// A counter from a checkpoint's metadata ("epoch", "step"), or an error naming the file.
+static int parse_count(const std::string& text, const std::string& path) {
+    int n = -1;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || ptr != text.data() + text.size() || n < 0)
+        throw std::runtime_error(path + ": checkpoint counter '" + text + "' is not a whole number");
+    return n;
+}
 
 // ---- data ---------------------------------------------------------------------------------
 
@@ -90,7 +101,7 @@ TranslationData prepare_translation(PairSplits pairs) {
 LessonData load_lesson_data(const LessonOptions& opt, const std::string& shipped_corpus) {
     const bool own = !opt.data.empty();
     PairSplits pairs = load_translation_corpus(own ? opt.data : std::string(TINYATTN_SOURCE_DIR) + "/datasets/" + shipped_corpus,
-                                               opt.seed, own ? 20 : 0);
+                                               opt.seed, own ? kOwnDataMaxTokens : 0);
     LessonData d;
     if (opt.resume.empty()) {
         d.data = prepare_translation(std::move(pairs));
@@ -101,6 +112,12 @@ LessonData load_lesson_data(const LessonOptions& opt, const std::string& shipped
     d.step = r.step;
     d.data = prepare_translation(std::move(pairs), std::move(r.src_vocab), std::move(r.tgt_vocab));
     return d;
+}
+
+std::string fingerprint(const TranslationData& data) {
+    std::vector<std::string> lines;
+    for (const data::SentencePair& p : data.pairs.train) lines.push_back(p.src_text + "\t" + p.tgt_text);
+    return data_fingerprint(lines);
 }
 
 EncodedPairs head(const EncodedPairs& pairs, size_t n) {
@@ -155,17 +172,26 @@ double train_epochs(const models::Seq2Seq& model, optim::Optimizer& optimizer, c
                     const EncodedPairs& train, const TrainConfig& config, const std::string& lesson,
                     const std::string& checkpoint, int first_epoch, int epochs, long& step,
                     const std::function<void(int)>& after_epoch) {
-    Progress progress(epochs, batches_per_epoch(train, config.batch_size));
+    if (first_epoch >= epochs) {
+        if (first_epoch == epochs)
+            std::printf("checkpoint is at epoch %d of %d: nothing to train, evaluating\n", first_epoch, epochs);
+        else
+            std::printf("checkpoint is at epoch %d, --epochs is %d in all: nothing to train, evaluating\n",
+                        first_epoch, epochs);
+        return 0.0;
+    }
+    Progress progress(first_epoch, epochs, batches_per_epoch(train, config.batch_size));
     install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
+    const io::Metadata model_config = config.model_config.empty() ? seq2seq_config(model.config) : config.model_config;
     double loss = 0.0;
-    for (int e = 0; e < epochs; ++e) {
-        loss = train_epoch(model, optimizer, train, config, first_epoch + e, progress, step);
-        if (interrupted()) {  // saved as "epoch e not done": --resume starts it again
-            save_translation_checkpoint(checkpoint, model, optimizer, data, lesson, first_epoch + e, step);
+    for (int epoch = first_epoch; epoch < epochs; ++epoch) {
+        loss = train_epoch(model, optimizer, train, config, epoch, progress, step);
+        if (interrupted()) {  // saved as "epoch not done": --resume starts it again
+            save_translation_checkpoint(checkpoint, model, model_config, optimizer, data, lesson, epoch, step);
             exit_after_interrupt(checkpoint);
         }
-        save_translation_checkpoint(checkpoint, model, optimizer, data, lesson, first_epoch + e + 1, step);
-        if (after_epoch) after_epoch(first_epoch + e + 1);
+        save_translation_checkpoint(checkpoint, model, model_config, optimizer, data, lesson, epoch + 1, step);
+        if (after_epoch) after_epoch(epoch + 1);
     }
     return loss;
 }
@@ -264,9 +290,10 @@ void print_test_results(const TranslationEval& eval, int n) {
     print_translations(eval, n);
 }
 
-void print_training_summary(int epochs, long steps, double seconds, double loss) {
-    std::printf("\ntrained %d epoch(s) (%ld steps in all) in %s; final training loss %.4f\n", epochs, steps,
-                format_duration(seconds).c_str(), loss);
+void print_training_summary(int first_epoch, int epochs, long steps, double seconds, double loss) {
+    if (epochs <= first_epoch) return;  // train_epochs said "nothing to train"
+    std::printf("\ntrained epoch(s) %d to %d of %d (%ld steps in all) in %s; mean training loss of the last epoch %.4f\n",
+                first_epoch + 1, epochs, epochs, steps, format_duration(seconds).c_str(), loss);
 }
 
 std::string bucket_label(const BleuBucket& b) {
@@ -318,39 +345,45 @@ std::vector<BleuBucket> read_buckets(const std::string& path, const std::string&
 
 // ---- checkpoints ------------------------------------------------------------------------------
 
-void save_translation_checkpoint(const std::string& path, const models::Seq2Seq& model,
+io::Metadata seq2seq_config(const models::Seq2SeqConfig& c) {
+    return {{"embedding_dim", std::to_string(c.embedding_dim)},
+            {"hidden_size", std::to_string(c.hidden_size)},
+            {"attention", models::attention_kind_name(c.attention)}};
+}
+
+void save_translation_checkpoint(const std::string& path, const nn::Module& model, const io::Metadata& model_config,
                                  const optim::Optimizer& optimizer, const TranslationData& data,
                                  const std::string& lesson, int epoch, long step) {
     if (path.empty()) return;
     if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
-    data.src_vocab.save(path + ".src.vocab");
-    data.tgt_vocab.save(path + ".tgt.vocab");
-    const models::Seq2SeqConfig& c = model.config;
-    io::Metadata meta{{"lesson", lesson},
-                      {"corpus", data.pairs.name},
-                      {"epoch", std::to_string(epoch)},
-                      {"step", std::to_string(step)},
-                      {"src_vocab", fs::path(path + ".src.vocab").filename().string()},
-                      {"tgt_vocab", fs::path(path + ".tgt.vocab").filename().string()},
-                      {"embedding_dim", std::to_string(c.embedding_dim)},
-                      {"hidden_size", std::to_string(c.hidden_size)},
-                      {"attention", models::attention_kind_name(c.attention)}};
+    io::Metadata meta = model_config;
+    meta["lesson"] = lesson;
+    meta["corpus"] = data.pairs.name;
+    meta["data"] = fingerprint(data);
+    meta["epoch"] = std::to_string(epoch);
+    meta["step"] = std::to_string(step);
+    meta["src_vocab"] = data.src_vocab.to_text();  // inside the one file: a moved copy still loads
+    meta["tgt_vocab"] = data.tgt_vocab.to_text();
+    save_global_rng(meta);
     io::save_checkpoint(path, model, &optimizer, meta);
+}
+
+void load_translation_checkpoint(const std::string& path, nn::Module& model, const io::Metadata& model_config,
+                                 optim::Optimizer& optimizer, const TranslationData& data,
+                                 const std::vector<std::string>& lessons) {
+    const io::Metadata meta = io::read_checkpoint(path).metadata;
+    check_resume(meta, path, lessons, model_config, fingerprint(data));
+    io::load_checkpoint(path, model, &optimizer);
+    restore_global_rng(meta);
 }
 
 ResumeInfo read_resume_info(const std::string& path) {
     ResumeInfo r;
     r.metadata = io::read_checkpoint(path).metadata;
-    const auto get = [&](const std::string& key) {
-        auto it = r.metadata.find(key);
-        if (it == r.metadata.end()) throw std::runtime_error(path + ": checkpoint metadata lacks '" + key + "'");
-        return it->second;
-    };
-    r.epoch = std::stoi(get("epoch"));
-    r.step = std::stol(get("step"));
-    const fs::path dir = fs::path(path).parent_path();
-    r.src_vocab = data::Vocab::load((dir / get("src_vocab")).string());
-    r.tgt_vocab = data::Vocab::load((dir / get("tgt_vocab")).string());
+    r.epoch = parse_count(metadata_value(r.metadata, "epoch", path), path);
+    r.step = parse_count(metadata_value(r.metadata, "step", path), path);
+    r.src_vocab = vocab_from_metadata(r.metadata, "src_vocab", path);
+    r.tgt_vocab = vocab_from_metadata(r.metadata, "tgt_vocab", path);
     return r;
 }
 

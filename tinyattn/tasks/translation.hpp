@@ -68,14 +68,21 @@ TranslationData prepare_translation(PairSplits pairs);
 // The same with given vocabularies (a resumed run must keep the ids it was trained with).
 TranslationData prepare_translation(PairSplits pairs, data::Vocab src_vocab, data::Vocab tgt_vocab);
 
-// What a translation lesson starts from: --data (max 20 tokens a side) or the shipped corpus
-// datasets/<corpus>; with --resume, the checkpoint's vocabularies and its epoch and step counters.
+// The longest sentence (tokens, each side) kept from a learner's --data file.
+inline constexpr int kOwnDataMaxTokens = 20;
+
+// What a translation lesson starts from: --data (at most kOwnDataMaxTokens a side) or the shipped
+// corpus datasets/<corpus>; with --resume, the checkpoint's vocabularies and its epoch and step
+// counters (the lesson then checks and loads the weights with load_translation_checkpoint).
 struct LessonData {
     TranslationData data;
     int first_epoch = 0;
     long step = 0;
 };
 LessonData load_lesson_data(const LessonOptions& opt, const std::string& shipped_corpus);
+
+// The training split's fingerprint (tasks/lesson_checkpoint.hpp), stored in checkpoints.
+std::string fingerprint(const TranslationData& data);
 
 // The first n examples of a split (quick runs): n >= size keeps all.
 EncodedPairs head(const EncodedPairs& pairs, size_t n);
@@ -86,6 +93,7 @@ struct TrainConfig {
     int batch_size = 32;
     double clip_norm = 1.0;   // clip_grad_norm before every step (0: off)
     uint64_t seed = 1;        // batch order: make_batches(..., seed, epoch)
+    io::Metadata model_config = {};  // what checkpoints record of the model (empty: seq2seq_config)
 };
 
 int batches_per_epoch(const EncodedPairs& train, int batch_size);
@@ -95,10 +103,11 @@ int batches_per_epoch(const EncodedPairs& train, int batch_size);
 double train_epoch(const models::Seq2Seq& model, optim::Optimizer& optimizer, const EncodedPairs& train,
                    const TrainConfig& config, int epoch, Progress& progress, long& step);
 
-// Trains `epochs` epochs numbered first_epoch, first_epoch + 1, ... (a resumed run continues the
-// numbering, so its batch order is what an uninterrupted run would have seen). After each epoch
-// saves a checkpoint to `checkpoint` (if not empty) and calls after_epoch(epochs done so far).
-// Returns the last epoch's mean training loss per token.
+// Trains epochs first_epoch, first_epoch + 1, ..., epochs - 1: `epochs` is the TOTAL (a resumed
+// run continues the numbering, so its batch order is what an uninterrupted run would have seen;
+// at first_epoch >= epochs it says "nothing to train" and returns 0). After each epoch saves a
+// checkpoint to `checkpoint` (if not empty) and calls after_epoch(epochs done so far). Ctrl-C
+// saves and exits 130. Returns the last epoch's mean training loss per token.
 double train_epochs(const models::Seq2Seq& model, optim::Optimizer& optimizer, const TranslationData& data,
                     const EncodedPairs& train, const TrainConfig& config, const std::string& lesson,
                     const std::string& checkpoint, int first_epoch, int epochs, long& step,
@@ -148,8 +157,9 @@ TranslationEval evaluate_translation(const models::Seq2Seq& model, const Transla
 void print_translations(const TranslationEval& eval, int n);
 // Prints "test split, N sentences, greedy decoding: corpus BLEU-4 …, exact match …" and n examples.
 void print_test_results(const TranslationEval& eval, int n);
-// Prints "trained E epoch(s) (S steps in all) in M:SS; final training loss L".
-void print_training_summary(int epochs, long steps, double seconds, double loss);
+// Prints "trained epoch(s) F to E of E (S steps in all) in M:SS; mean training loss of the last
+// epoch L" (nothing when no epoch was trained).
+void print_training_summary(int first_epoch, int epochs, long steps, double seconds, double loss);
 
 // "4-5", "12-15": the bucket's source lengths, for figure labels; bucket_labels adds the counts: "4-5 (212)".
 std::string bucket_label(const BleuBucket& bucket);
@@ -169,11 +179,20 @@ std::vector<BleuBucket> read_buckets(const std::string& path, const std::string&
 
 // ---- checkpoints ------------------------------------------------------------------------------
 
-// Saves model + optimizer + {lesson, corpus, epoch, step, config} to `path`, and the two vocabularies
-// beside it (path + ".src.vocab", path + ".tgt.vocab").
-void save_translation_checkpoint(const std::string& path, const models::Seq2Seq& model,
+// The Seq2Seq configuration as checkpoint metadata: {"embedding_dim", "hidden_size", "attention"}.
+io::Metadata seq2seq_config(const models::Seq2SeqConfig& config);
+
+// Saves ONE self-contained file (tasks/lesson_checkpoint.hpp): model + optimizer, and in the
+// metadata the lesson, `model_config`, the data fingerprint, epoch, step, both vocabularies and
+// the global RNG. An empty path saves nothing.
+void save_translation_checkpoint(const std::string& path, const nn::Module& model, const io::Metadata& model_config,
                                  const optim::Optimizer& optimizer, const TranslationData& data,
                                  const std::string& lesson, int epoch, long step);
+// Refuses (one line, nothing changed) a checkpoint of a lesson not in `lessons`, of another
+// configuration or of other data; else loads the weights, the optimizer state and the global RNG.
+void load_translation_checkpoint(const std::string& path, nn::Module& model, const io::Metadata& model_config,
+                                 optim::Optimizer& optimizer, const TranslationData& data,
+                                 const std::vector<std::string>& lessons);
 
 // What a checkpoint says before the model exists: its vocabularies and counters.
 struct ResumeInfo {
