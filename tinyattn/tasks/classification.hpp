@@ -28,10 +28,18 @@ namespace tinyattn::tasks {
 
 // The --data file format of the sentiment lessons, for their --help.
 inline constexpr const char* kLabelledDataFormat =
-    "text<TAB>label lines (or label<TAB>text; header and CRLF fine), or a directory with "
-    "train.tsv/valid.tsv/test.tsv; a single file is split 80/10/10";
+    "text<TAB>label lines (or label<TAB>text; a header naming the label column and CRLF fine), or a "
+    "directory with train.tsv/valid.tsv/test.tsv; a single file is split 80/10/10; at least 2 labels, "
+    "each on max(2, 1% of the lines); texts cut to 200 tokens";
 
 // ---- data ------------------------------------------------------------------------------------
+
+// Every text (shipped or --data) is cut to its first kMaxTextTokens tokens before it becomes ids,
+// so a batch is at most 64 × 200 token slots whatever the file holds: one 10 MB line costs the
+// loader a few times its size while it is tokenized (linear in the file), never a huge tensor.
+inline constexpr int kMaxTextTokens = 200;
+// Fewer test examples than this and the accuracy is too coarse to mean anything: a warning.
+inline constexpr int kFewTestExamples = 50;
 
 // One split, with every sentence already turned into token ids.
 struct TextSplit {
@@ -48,7 +56,12 @@ struct TextData {
     data::Vocab vocab;                // built from the training split only
     std::string source;               // what was loaded, for messages and result files
     std::string fingerprint;          // of the whole training split (tasks/lesson_checkpoint.hpp)
+    int cut = 0;                      // texts cut to kMaxTextTokens
 };
+
+// Prints the class list with its counts in the training split, how many texts were cut, and a
+// warning when the test split is too small (load_text_data calls it).
+void print_data_summary(const TextData& data);
 
 // The shipped toy-sentiment corpus when `data_path` is empty; else the learner's file
 // (split 80/10/10, shuffled with Rng(seed)) or a directory holding train.tsv, valid.tsv and

@@ -33,20 +33,33 @@ static int parse_count(const std::string& text, const std::string& path) {
 
 // ---- data ---------------------------------------------------------------------------------
 
+// Pairs with a side longer than max_length tokens (0: no limit) are dropped, and counted.
+static std::vector<data::SentencePair> load_pairs_up_to(const std::string& path, int max_length, int& dropped) {
+    std::vector<data::SentencePair> all = data::load_pairs(path), kept;
+    const size_t limit = size_t(max_length);
+    for (data::SentencePair& p : all) {
+        if (max_length > 0 && (p.src.size() > limit || p.tgt.size() > limit)) ++dropped;
+        else kept.push_back(std::move(p));
+    }
+    if (kept.empty())
+        throw std::runtime_error(path + ": 0 usable pairs: all " + std::to_string(all.size()) + " have a side longer than " +
+                                 std::to_string(max_length) + " tokens");
+    return kept;
+}
+
 PairSplits load_translation_corpus(const std::string& path, uint64_t seed, int max_length) {
-    data::PairOptions options;
-    options.max_length = max_length;
+    int dropped = 0;
     PairSplits s;
     if (fs::is_directory(path)) {
-        s.train = data::load_pairs((fs::path(path) / "train.tsv").string(), options);
-        s.valid = data::load_pairs((fs::path(path) / "valid.tsv").string(), options);
-        s.test = data::load_pairs((fs::path(path) / "test.tsv").string(), options);
+        s.train = load_pairs_up_to((fs::path(path) / "train.tsv").string(), max_length, dropped);
+        s.valid = load_pairs_up_to((fs::path(path) / "valid.tsv").string(), max_length, dropped);
+        s.test = load_pairs_up_to((fs::path(path) / "test.tsv").string(), max_length, dropped);
         fs::path dir = fs::path(path).lexically_normal();
         if (dir.filename().empty()) dir = dir.parent_path();  // "datasets/toy-en-fr/"
         s.name = dir.filename().string();
     } else {
         // One file: shuffle (seeded) and cut 80/10/10, with valid and test at most 1,000 pairs each.
-        std::vector<data::SentencePair> all = data::load_pairs(path, options);
+        std::vector<data::SentencePair> all = load_pairs_up_to(path, max_length, dropped);
         if (all.size() < 10)
             throw std::runtime_error("load_translation_corpus: " + path + " has " + std::to_string(all.size()) +
                                      " usable pairs; at least 10 are needed to split train/valid/test");
@@ -63,6 +76,11 @@ PairSplits load_translation_corpus(const std::string& path, uint64_t seed, int m
     }
     if (s.train.empty() || s.test.empty())
         throw std::runtime_error("load_translation_corpus: " + path + ": empty train or test split");
+    if (dropped > 0)
+        std::printf("%s: %d pair(s) with a side longer than %d tokens left out\n", path.c_str(), dropped, max_length);
+    if (s.test.size() < size_t(kFewTestPairs))
+        std::printf("warning: only %zu test pairs: BLEU on so few sentences moves a lot with each one, too coarse "
+                    "to compare models\n", s.test.size());
     return s;
 }
 

@@ -34,7 +34,8 @@ namespace tinyattn::tasks {
 
 // The --data file format of the translation lessons, for their --help.
 inline constexpr const char* kPairDataFormat =
-    "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10";
+    "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10; "
+    "pairs with a side over 20 tokens are left out (and counted)";
 
 // ---- data ---------------------------------------------------------------------------------
 
@@ -46,7 +47,9 @@ struct PairSplits {
 // `path` is a directory holding train.tsv, valid.tsv and test.tsv (the shipped corpora), or one
 // file in the pair format (english<TAB>french[<TAB>attribution], CRLF fine): it is shuffled with
 // `seed` and split 80/10/10 (valid and test capped at 1,000 pairs each).
-// max_length > 0 keeps only pairs with both sides at most that many tokens.
+// max_length > 0 keeps only pairs with both sides at most that many tokens and prints how many
+// it left out; so a batch is at most 32 × max_length token slots a side, whatever the file holds
+// (loading itself is linear in the file). Warns when the test split has < kFewTestPairs pairs.
 PairSplits load_translation_corpus(const std::string& path, uint64_t seed, int max_length = 0);
 
 struct EncodedPairs {
@@ -70,6 +73,8 @@ TranslationData prepare_translation(PairSplits pairs, data::Vocab src_vocab, dat
 
 // The longest sentence (tokens, each side) kept from a learner's --data file.
 inline constexpr int kOwnDataMaxTokens = 20;
+// Fewer test pairs than this and BLEU is too coarse to compare models: a warning.
+inline constexpr int kFewTestPairs = 50;
 
 // What a translation lesson starts from: --data (at most kOwnDataMaxTokens a side) or the shipped
 // corpus datasets/<corpus>; with --resume, the checkpoint's vocabularies and its epoch and step
