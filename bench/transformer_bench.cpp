@@ -23,7 +23,13 @@ public:
         : src_emb(kVocab, kModel, -1, rng),
           tgt_emb(kVocab, kModel, -1, rng),
           pos(kModel, 64),
-          transformer(kModel, kHeads, kLayers, kLayers, kFF, 0.0f, rng),
+          transformer(nn::TransformerOptions(kModel, kHeads)
+                          .num_encoder_layers(kLayers)
+                          .num_decoder_layers(kLayers)
+                          .dim_feedforward(kFF)
+                          .dropout(0.0f)
+                          .norm_first(true),
+                      rng),
           head(kModel, kVocab, true, rng) {
         register_module("src_emb", src_emb);
         register_module("tgt_emb", tgt_emb);
@@ -34,7 +40,7 @@ public:
                 const Tensor& causal) const {
         const Tensor s = pos.forward(src_emb.forward(src, {kBatch, kLen}));
         const Tensor t = pos.forward(tgt_emb.forward(tgt_in, {kBatch, kLen}));
-        const Tensor y = transformer.forward(s, t, Tensor(), causal).output;  // [B, T, d]
+        const Tensor y = transformer.forward(s, t, /*src_mask=*/Tensor(), /*tgt_mask=*/causal).output;  // [B, T, d]
         return cross_entropy(reshape(head.forward(y), {kBatch * kLen, kVocab}), targets);
     }
     nn::Embedding src_emb, tgt_emb;

@@ -330,7 +330,7 @@ TEST_CASE("MultiheadAttention: torch.nn.MultiheadAttention self-attention with c
 TEST_CASE("MultiheadAttention: gradcheck with both masks, with and without bias", "[nn][attention][mha][gradcheck]") {
     Rng rng(15);
     for (bool bias : {true, false}) {
-        const nn::MultiheadAttention mha(4, 2, bias, 0.0f, rng);
+        const nn::MultiheadAttention mha(nn::MultiheadAttentionOptions(4, 2).bias(bias), rng);
         REQUIRE(mha.parameter_count() == size_t(4 * 4 * 4 + (bias ? 4 * 4 : 0)));
         Tensor q = random_input({2, 3, 4}, rng), kv = random_input({2, 3, 4}, rng);
         const Tensor pad = padding_mask({3, 2}, 3), causal = nn::causal_mask(3);
@@ -372,7 +372,7 @@ TEST_CASE("MultiheadAttention: heads read in place give the same bits as copying
     Rng rng(16);
     for (const Shape& sizes : {Shape{2, 12, 12, 32, 4}, Shape{3, 1, 3, 8, 2}}) {
         const int B = sizes[0], Tq = sizes[1], Tk = sizes[2], E = sizes[3], H = sizes[4];
-        nn::MultiheadAttention mha(E, H, true, 0.0f, rng);
+        nn::MultiheadAttention mha(E, H, rng);
         for (int i = 0; i < 3 * E; ++i) mha.in_proj_bias.data()[i] = float(i % 7) * 0.1f - 0.3f;  // not all zero
         const Tensor q = random_input({B, Tq, E}, rng), kv = random_input({B, Tk, E}, rng);
         const Tensor mask = padding_mask(std::vector<int>(size_t(B), Tk > 1 ? Tk - 1 : 1), Tk);

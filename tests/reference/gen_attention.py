@@ -210,7 +210,7 @@ def mha(out_dir):
     record(out_dir, "mha_causal", x, torch_params(m), {"output": out, "weights": w})
 
 
-# ---- torch.nn.TransformerEncoderLayer / DecoderLayer / Transformer, pre-LN -------------------
+# ---- torch.nn.TransformerEncoderLayer / DecoderLayer / Transformer, pre-LN and post-LN -------------
 def randomise_norms(module):
     """LayerNorms start at ones/zeros; perturb them so their gradients and roles are tested."""
     with torch.no_grad():
@@ -219,45 +219,63 @@ def randomise_norms(module):
                 p.add_(torch.randn(p.shape) * 0.2)
 
 
-def transformer_layers(out_dir):
+def attention_mask(rows, cols, masked):
+    """[rows, cols] float mask, 1 at the (i, j) pairs given; no row is fully masked."""
+    m = torch.zeros(rows, cols, dtype=torch.float64)
+    for i, j in masked:
+        m[i, j] = 1.0
+    return m
+
+
+def layer_case(out_dir, case, module, make_inputs, positional):
+    """Runs module(*positional inputs, every *mask input by its torch keyword) and records it."""
+    randomise_norms(module)
+    module = module.double()
+    x = make_inputs()
+    masks = {k: v.bool() for k, v in x.items() if k.endswith("mask")}
+    y = module(*[x[k] for k in positional], **masks)
+    record(out_dir, case, x, torch_params(module), {"output": y})
+
+
+def transformer_layers(out_dir, norm_first, suffix):
+    """Encoder layer, decoder layer and a 2 + 2 layer Transformer. Pre-LN: padding and causal
+    masks; post-LN (PyTorch's default, norm_first=False) adds src_mask and memory_mask."""
     d, H, ff, B, S, T = 8, 2, 16, 2, 5, 4
-    kw = dict(dropout=0.0, batch_first=True, norm_first=True)
-    enc = torch.nn.TransformerEncoderLayer(d, H, ff, **kw)
-    randomise_norms(enc)
-    enc = enc.double()
-    x = {"src": leaf(randn(B, S, d)), "src_key_padding_mask": padding_mask([5, 3], S)}
-    y = enc(x["src"], src_key_padding_mask=x["src_key_padding_mask"].bool())
-    record(out_dir, "encoder_layer", x, torch_params(enc), {"output": y})
+    kw = dict(dropout=0.0, batch_first=True, norm_first=True) if norm_first else dict(dropout=0.0, batch_first=True)
+    attn_masks = not norm_first
 
-    dec = torch.nn.TransformerDecoderLayer(d, H, ff, **kw)
-    randomise_norms(dec)
-    dec = dec.double()
-    x = {"tgt": leaf(randn(B, T, d)), "memory": leaf(randn(B, S, d)),
-         "tgt_mask": torch.triu(torch.ones(T, T, dtype=torch.float64), diagonal=1),
-         "tgt_key_padding_mask": padding_mask([4, 3], T), "memory_key_padding_mask": padding_mask([5, 3], S)}
-    y = dec(x["tgt"], x["memory"], tgt_mask=x["tgt_mask"].bool(),
-            tgt_key_padding_mask=x["tgt_key_padding_mask"].bool(),
-            memory_key_padding_mask=x["memory_key_padding_mask"].bool())
-    record(out_dir, "decoder_layer", x, torch_params(dec), {"output": y})
+    def src_inputs(x):
+        x["src_key_padding_mask"] = padding_mask([5, 3], S)
+        if attn_masks:
+            x["src_mask"] = attention_mask(S, S, [(0, 4), (1, 0), (3, 2)])
+        return x
 
+    def tgt_inputs(x):
+        x["tgt_mask"] = torch.triu(torch.ones(T, T, dtype=torch.float64), diagonal=1)
+        x["tgt_key_padding_mask"] = padding_mask([4, 3], T)
+        x["memory_key_padding_mask"] = padding_mask([5, 3], S)
+        if attn_masks:
+            x["memory_mask"] = attention_mask(T, S, [(0, 1), (2, 0), (3, 4)])
+        return x
+
+    layer_case(out_dir, "encoder_layer" + suffix, torch.nn.TransformerEncoderLayer(d, H, ff, **kw),
+               lambda: src_inputs({"src": leaf(randn(B, S, d))}), ["src"])
+    layer_case(out_dir, "decoder_layer" + suffix, torch.nn.TransformerDecoderLayer(d, H, ff, **kw),
+               lambda: tgt_inputs({"tgt": leaf(randn(B, T, d)), "memory": leaf(randn(B, S, d))}), ["tgt", "memory"])
     model = torch.nn.Transformer(d, H, num_encoder_layers=2, num_decoder_layers=2, dim_feedforward=ff, **kw)
-    randomise_norms(model)
-    model = model.double()
-    x = {"src": leaf(randn(B, S, d)), "tgt": leaf(randn(B, T, d)), "src_key_padding_mask": padding_mask([5, 3], S),
-         "tgt_mask": torch.triu(torch.ones(T, T, dtype=torch.float64), diagonal=1),
-         "tgt_key_padding_mask": padding_mask([4, 3], T), "memory_key_padding_mask": padding_mask([5, 3], S)}
-    y = model(x["src"], x["tgt"], tgt_mask=x["tgt_mask"].bool(),
-              src_key_padding_mask=x["src_key_padding_mask"].bool(),
-              tgt_key_padding_mask=x["tgt_key_padding_mask"].bool(),
-              memory_key_padding_mask=x["memory_key_padding_mask"].bool())
-    record(out_dir, "transformer", x, torch_params(model), {"output": y})
+    assert model.encoder.layers[0].norm_first == norm_first
+    layer_case(out_dir, "transformer" + suffix, model,
+               lambda: tgt_inputs(src_inputs({"src": leaf(randn(B, S, d)), "tgt": leaf(randn(B, T, d))})),
+               ["src", "tgt"])
 
-    # W4's Transformer (shared/WORKLOADS.md): parameter count without embeddings and head
-    w4 = torch.nn.Transformer(128, 4, num_encoder_layers=2, num_decoder_layers=2, dim_feedforward=512, **kw)
+
+def w4_parameter_count(out_dir):
+    """W4's Transformer (shared/WORKLOADS.md): parameter count without embeddings and head."""
+    w4 = torch.nn.Transformer(128, 4, num_encoder_layers=2, num_decoder_layers=2, dim_feedforward=512,
+                              dropout=0.0, batch_first=True, norm_first=True)
     count = sum(p.numel() for p in w4.parameters())
     write_fixture(os.path.join(out_dir, "attention", "w4_parameter_count.txt"),
                   {"parameter_count": torch.tensor([float(count)])})
-
 
 def main(out_dir):
     torch.manual_seed(20240603)
@@ -269,4 +287,6 @@ def main(out_dir):
     local_p(out_dir)
     pooling(out_dir)
     mha(out_dir)
-    transformer_layers(out_dir)
+    transformer_layers(out_dir, norm_first=True, suffix="")
+    w4_parameter_count(out_dir)
+    transformer_layers(out_dir, norm_first=False, suffix="_post_norm")  # last: the cases above keep their numbers

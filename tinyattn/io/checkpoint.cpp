@@ -240,28 +240,9 @@ Metadata load_checkpoint(const std::string& path, nn::Module& model, optim::Opti
     const std::string where = "load_checkpoint '" + path + "': ";
 
     // Check every name and shape before touching the model.
-    std::map<std::string, Tensor> stored(ckpt.parameters.begin(), ckpt.parameters.end());
-    auto wanted = model.named_parameters();
-    std::string first_mismatch, missing, unexpected;
-    std::set<std::string> model_names;
-    for (const auto& [name, param] : wanted) {
-        model_names.insert(name);
-        auto it = stored.find(name);
-        if (it == stored.end()) missing += (missing.empty() ? "" : ", ") + name;
-        else if (it->second.shape() != param.shape() && first_mismatch.empty())
-            first_mismatch = "parameter '" + name + "' has shape " + shape_str(it->second.shape()) +
-                             " in the checkpoint but " + shape_str(param.shape()) + " in the model";
-    }
-    for (const auto& [name, t] : ckpt.parameters)
-        if (!model_names.count(name)) unexpected += (unexpected.empty() ? "" : ", ") + name;
-    if (!first_mismatch.empty() || !missing.empty() || !unexpected.empty()) {
-        std::string msg = where + "the checkpoint was saved from a different architecture:";
-        if (!first_mismatch.empty()) msg += " " + first_mismatch + ";";
-        if (!missing.empty()) msg += " missing from the checkpoint: " + missing + ";";
-        if (!unexpected.empty()) msg += " unexpected in the checkpoint: " + unexpected + ";";
-        msg.pop_back();
-        throw std::runtime_error(msg);
-    }
+    const nn::StateDict stored(ckpt.parameters.begin(), ckpt.parameters.end());
+    const std::string mismatch = nn::state_dict_mismatch(model, stored, /*strict=*/true, "the checkpoint");
+    if (!mismatch.empty()) throw std::runtime_error(where + "the checkpoint was saved from a different architecture:" + mismatch);
 
     // The optimizer loads all or nothing, so it goes before the (cannot-fail) copy below.
     if (optimizer) {
@@ -274,10 +255,7 @@ Metadata load_checkpoint(const std::string& path, nn::Module& model, optim::Opti
             throw std::runtime_error(where + e.what());
         }
     }
-    for (auto& [name, param] : wanted) {
-        const Tensor& src = stored.at(name);
-        std::copy(src.data(), src.data() + src.numel(), param.data());
-    }
+    model.load_state_dict(stored);
     return ckpt.metadata;
 }
 

@@ -15,7 +15,13 @@ TransformerSeq2Seq::TransformerSeq2Seq(const TransformerConfig& c, Rng& rng)
       src_embedding(c.src_vocab, c.d_model, /*padding_idx=*/0, rng),
       tgt_embedding(c.tgt_vocab, c.d_model, /*padding_idx=*/0, rng),
       positions(c.d_model, c.max_len, c.dropout, rng),
-      transformer(c.d_model, c.nhead, c.num_encoder_layers, c.num_decoder_layers, c.dim_feedforward, c.dropout, rng),
+      transformer(nn::TransformerOptions(c.d_model, c.nhead)
+                      .num_encoder_layers(c.num_encoder_layers)
+                      .num_decoder_layers(c.num_decoder_layers)
+                      .dim_feedforward(c.dim_feedforward)
+                      .dropout(c.dropout)
+                      .norm_first(true),
+                  rng),
       generator(c.d_model, c.tgt_vocab, true, rng) {
     if (c.src_vocab <= 0 || c.tgt_vocab <= 0)
         throw std::invalid_argument("TransformerSeq2Seq: vocabulary sizes must be positive, got " +
@@ -54,9 +60,10 @@ TransformerSeq2SeqOutput TransformerSeq2Seq::forward(const data::Batch& batch) c
     const Tensor src_pad = padding_mask_tensor(batch.src_key_padding_mask, batch.B, batch.S);
     const Tensor tgt_pad = padding_mask_tensor(batch.tgt_key_padding_mask, batch.B, batch.T);
     // memory_key_padding_mask = src_pad: cross-attention must not read padded source positions either.
-    const nn::TransformerOutput o =
-        transformer.forward(embed_source(batch.src, batch.B, batch.S), embed_target(batch.tgt_in, batch.B, batch.T),
-                            src_pad, nn::causal_mask(batch.T), tgt_pad, src_pad);
+    const nn::TransformerOutput o = transformer.forward(
+        embed_source(batch.src, batch.B, batch.S), embed_target(batch.tgt_in, batch.B, batch.T),
+        /*src_mask=*/Tensor(), /*tgt_mask=*/nn::causal_mask(batch.T), /*memory_mask=*/Tensor(),
+        /*src_key_padding_mask=*/src_pad, /*tgt_key_padding_mask=*/tgt_pad, /*memory_key_padding_mask=*/src_pad);
     return {generator.forward(o.output), o.encoder_self_weights, o.decoder_self_weights, o.decoder_cross_weights};
 }
 

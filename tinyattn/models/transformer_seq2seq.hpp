@@ -15,7 +15,7 @@
 //
 // Embeddings: each weight starts ~ N(0, 1/d_model) and is multiplied by √d_model in forward
 // (section 3.4 of the paper), so token vectors have entries of size ~1, the same scale as the
-// sinusoidal positions they are added to. The body is nn::Transformer (pre-LN, with a final
+// sinusoidal positions they are added to. The body is nn::Transformer (pre-LN: norm_first(true), with a final
 // LayerNorm on each stack, xavier-initialised); the head is one Linear(d_model, tgt_vocab).
 #pragma once
 #include <memory>

@@ -8,8 +8,10 @@
 
 namespace tinyattn::nn {
 
-MultiheadAttention::MultiheadAttention(int E, int H, bool bias, float p, Rng& rng)
-    : embed_dim(E), num_heads(H), head_dim(H > 0 ? E / H : 0), dropout(p), out_proj(E, E, bias, rng), rng_(&rng) {
+MultiheadAttention::MultiheadAttention(const MultiheadAttentionOptions& o, Rng& rng)
+    : embed_dim(o.embed_dim_), num_heads(o.num_heads_), head_dim(o.num_heads_ > 0 ? o.embed_dim_ / o.num_heads_ : 0),
+      dropout(o.dropout_), out_proj(o.embed_dim_, o.embed_dim_, o.bias_, rng), rng_(&rng) {
+    const int E = embed_dim, H = num_heads;
     if (H <= 0 || E % H != 0)
         throw std::invalid_argument("MultiheadAttention: embed_dim " + std::to_string(E) +
                                     " is not divisible by num_heads " + std::to_string(H));
@@ -18,7 +20,7 @@ MultiheadAttention::MultiheadAttention(int E, int H, bool bias, float p, Rng& rn
     const float bound = std::sqrt(6.0f / float(E + 3 * E));
     in_proj_weight = uniform({3 * E, E}, -bound, bound, rng);
     register_parameter("in_proj_weight", in_proj_weight);
-    if (bias) {
+    if (o.bias_) {
         in_proj_bias = zeros({3 * E});
         register_parameter("in_proj_bias", in_proj_bias);
         for (int i = 0; i < E; ++i) out_proj.bias.data()[i] = 0.0f;

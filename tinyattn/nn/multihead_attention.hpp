@@ -8,21 +8,43 @@
 //   head_i = Attention(Q W_i^Q, K W_i^K, V W_i^V),  MultiHead = Concat(head_1..head_H) W^O
 //
 // Layout: batch first, [B, T, E] (PyTorch's batch_first=True; its default is [T, B, E]).
+//
+// Construction, as in libtorch (C++ has no keyword arguments, and PyTorch's positional order
+// embed_dim, num_heads, dropout, bias would let MultiheadAttention(16, 4, true) compile as
+// dropout = 1): the two sizes are positional, the rest named.
+//
+//   nn::MultiheadAttention mha(16, 4);                                          // dropout 0, bias
+//   nn::MultiheadAttention mha(nn::MultiheadAttentionOptions(16, 4).dropout(0.1f).bias(false));
+//
+//   torch.nn.MultiheadAttention(16, 4, dropout=0.1, bias=False, batch_first=True)  is the same layer.
 #pragma once
 #include "tinyattn/nn/attention.hpp"
 #include "tinyattn/nn/linear.hpp"
 
 namespace tinyattn::nn {
 
+// PyTorch's defaults: dropout 0, bias true. Each setter returns the options, so they chain.
+struct MultiheadAttentionOptions {
+    MultiheadAttentionOptions(int embed_dim, int num_heads) : embed_dim_(embed_dim), num_heads_(num_heads) {}
+    MultiheadAttentionOptions& dropout(float p) { dropout_ = p; return *this; }
+    MultiheadAttentionOptions& bias(bool on) { bias_ = on; return *this; }
+
+    int embed_dim_, num_heads_;
+    float dropout_ = 0.0f;  // probability of dropping an attention weight in training
+    bool bias_ = true;      // in_proj_bias and out_proj.bias
+};
+
 class MultiheadAttention : public Module {
 public:
     // embed_dim must be divisible by num_heads; each head works in embed_dim / num_heads dims.
-    // dropout: probability of dropping attention weights in training (0 = none).
-    MultiheadAttention(int embed_dim, int num_heads, bool bias = true, float dropout = 0.0f,
-                       Rng& rng = global_rng());
+    explicit MultiheadAttention(const MultiheadAttentionOptions& options, Rng& rng = global_rng());
+    MultiheadAttention(int embed_dim, int num_heads, Rng& rng = global_rng())
+        : MultiheadAttention(MultiheadAttentionOptions(embed_dim, num_heads), rng) {}
 
-    // query [B, Tq, E], key/value [B, Tk, E];
-    // key_padding_mask [B, Tk] (1 = padded key), attn_mask [Tq, Tk] (1 = masked, e.g. causal_mask)
+    // query [B, Tq, E], key/value [B, Tk, E]. Masks as PyTorch's (same names, same order), with
+    // 1 (or true) = masked, applied to the scores before the softmax:
+    //   key_padding_mask [B, Tk]   1 = key j of batch row b is padding: no query reads it
+    //   attn_mask        [Tq, Tk]  1 = query i may not read key j (e.g. causal_mask(T))
     // -> context [B, Tq, E] and weights PER HEAD [B, H, Tq, Tk].
     // PyTorch's default need_weights=True returns the head average: mean(weights, 1).
     AttentionOutput forward(const Tensor& query, const Tensor& key, const Tensor& value,

@@ -1,4 +1,4 @@
-// transformer.cpp — pre-LN encoder and decoder layers, their stacks, and the Transformer.
+// transformer.cpp — post-LN and pre-LN encoder and decoder layers, their stacks, and the Transformer.
 #include "tinyattn/nn/transformer.hpp"
 
 #include <cmath>
@@ -24,9 +24,16 @@ void check_model_input(const char* who, const Tensor& x, int d_model) {
 
 // ---- encoder layer --------------------------------------------------------------------------
 
-TransformerEncoderLayer::TransformerEncoderLayer(int d, int h, int ff, float p, Rng& rng)
-    : self_attn(d, h, true, p, rng), linear1(d, ff, true, rng), dropout(p, rng), linear2(ff, d, true, rng),
-      norm1(d), norm2(d), dropout1(p, rng), dropout2(p, rng) {
+namespace {
+MultiheadAttentionOptions attention_options(const TransformerLayerOptions& o) {
+    return MultiheadAttentionOptions(o.d_model_, o.nhead_).dropout(o.dropout_);
+}
+}  // namespace
+
+TransformerEncoderLayer::TransformerEncoderLayer(const TransformerLayerOptions& o, Rng& rng)
+    : norm_first(o.norm_first_), self_attn(attention_options(o), rng), linear1(o.d_model_, o.dim_feedforward_, true, rng),
+      dropout(o.dropout_, rng), linear2(o.dim_feedforward_, o.d_model_, true, rng), norm1(o.d_model_),
+      norm2(o.d_model_), dropout1(o.dropout_, rng), dropout2(o.dropout_, rng) {
     register_module("self_attn", self_attn);
     register_module("linear1", linear1);
     register_module("dropout", dropout);
@@ -37,21 +44,30 @@ TransformerEncoderLayer::TransformerEncoderLayer(int d, int h, int ff, float p, 
     register_module("dropout2", dropout2);
 }
 
-EncoderLayerOutput TransformerEncoderLayer::forward(const Tensor& src, const Tensor& src_key_padding_mask,
-                                                    const Tensor& src_mask) const {
+EncoderLayerOutput TransformerEncoderLayer::forward(const Tensor& src, const Tensor& src_mask,
+                                                    const Tensor& src_key_padding_mask) const {
     check_model_input("TransformerEncoderLayer", src, self_attn.embed_dim);
-    const Tensor x1 = norm1.forward(src);
-    const AttentionOutput sa = self_attn.forward(x1, x1, x1, src_key_padding_mask, src_mask);
-    const Tensor x = add(src, dropout1.forward(sa.context));
-    const Tensor y = add(x, dropout2.forward(feed_forward(norm2.forward(x), linear1, dropout, linear2)));
+    if (norm_first) {  // x + Dropout(block(LN(x)))
+        const Tensor x1 = norm1.forward(src);
+        const AttentionOutput sa = self_attn.forward(x1, x1, x1, src_key_padding_mask, src_mask);
+        const Tensor x = add(src, dropout1.forward(sa.context));
+        const Tensor y = add(x, dropout2.forward(feed_forward(norm2.forward(x), linear1, dropout, linear2)));
+        return {y, sa.weights};
+    }
+    // LN(x + Dropout(block(x)))
+    const AttentionOutput sa = self_attn.forward(src, src, src, src_key_padding_mask, src_mask);
+    const Tensor x = norm1.forward(add(src, dropout1.forward(sa.context)));
+    const Tensor y = norm2.forward(add(x, dropout2.forward(feed_forward(x, linear1, dropout, linear2))));
     return {y, sa.weights};
 }
 
 // ---- decoder layer --------------------------------------------------------------------------
 
-TransformerDecoderLayer::TransformerDecoderLayer(int d, int h, int ff, float p, Rng& rng)
-    : self_attn(d, h, true, p, rng), multihead_attn(d, h, true, p, rng), linear1(d, ff, true, rng), dropout(p, rng),
-      linear2(ff, d, true, rng), norm1(d), norm2(d), norm3(d), dropout1(p, rng), dropout2(p, rng), dropout3(p, rng) {
+TransformerDecoderLayer::TransformerDecoderLayer(const TransformerLayerOptions& o, Rng& rng)
+    : norm_first(o.norm_first_), self_attn(attention_options(o), rng), multihead_attn(attention_options(o), rng),
+      linear1(o.d_model_, o.dim_feedforward_, true, rng), dropout(o.dropout_, rng),
+      linear2(o.dim_feedforward_, o.d_model_, true, rng), norm1(o.d_model_), norm2(o.d_model_), norm3(o.d_model_),
+      dropout1(o.dropout_, rng), dropout2(o.dropout_, rng), dropout3(o.dropout_, rng) {
     register_module("self_attn", self_attn);
     register_module("multihead_attn", multihead_attn);
     register_module("linear1", linear1);
@@ -66,34 +82,45 @@ TransformerDecoderLayer::TransformerDecoderLayer(int d, int h, int ff, float p, 
 }
 
 DecoderLayerOutput TransformerDecoderLayer::forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask,
-                                                    const Tensor& tgt_key_padding_mask,
+                                                    const Tensor& memory_mask, const Tensor& tgt_key_padding_mask,
                                                     const Tensor& memory_key_padding_mask) const {
     check_model_input("TransformerDecoderLayer", tgt, self_attn.embed_dim);
     check_model_input("TransformerDecoderLayer (memory)", memory, self_attn.embed_dim);
-    const Tensor x1 = norm1.forward(tgt);
-    const AttentionOutput sa = self_attn.forward(x1, x1, x1, tgt_key_padding_mask, tgt_mask);
-    const Tensor x = add(tgt, dropout1.forward(sa.context));
-    // cross-attention: queries from the decoder, keys and values from the encoder's memory
-    const AttentionOutput ca = multihead_attn.forward(norm2.forward(x), memory, memory, memory_key_padding_mask);
-    const Tensor y = add(x, dropout2.forward(ca.context));
-    const Tensor z = add(y, dropout3.forward(feed_forward(norm3.forward(y), linear1, dropout, linear2)));
+    // cross-attention (multihead_attn): queries from the decoder, keys and values from the memory
+    if (norm_first) {  // x + Dropout(block(LN(x)))
+        const Tensor x1 = norm1.forward(tgt);
+        const AttentionOutput sa = self_attn.forward(x1, x1, x1, tgt_key_padding_mask, tgt_mask);
+        const Tensor x = add(tgt, dropout1.forward(sa.context));
+        const AttentionOutput ca =
+            multihead_attn.forward(norm2.forward(x), memory, memory, memory_key_padding_mask, memory_mask);
+        const Tensor y = add(x, dropout2.forward(ca.context));
+        const Tensor z = add(y, dropout3.forward(feed_forward(norm3.forward(y), linear1, dropout, linear2)));
+        return {z, sa.weights, ca.weights};
+    }
+    // LN(x + Dropout(block(x)))
+    const AttentionOutput sa = self_attn.forward(tgt, tgt, tgt, tgt_key_padding_mask, tgt_mask);
+    const Tensor x = norm1.forward(add(tgt, dropout1.forward(sa.context)));
+    const AttentionOutput ca = multihead_attn.forward(x, memory, memory, memory_key_padding_mask, memory_mask);
+    const Tensor y = norm2.forward(add(x, dropout2.forward(ca.context)));
+    const Tensor z = norm3.forward(add(y, dropout3.forward(feed_forward(y, linear1, dropout, linear2))));
     return {z, sa.weights, ca.weights};
 }
 
 // ---- the stacks -----------------------------------------------------------------------------
 
-TransformerEncoder::TransformerEncoder(int n, int d, int h, int ff, float p, Rng& rng) : norm(d) {
+TransformerEncoder::TransformerEncoder(const TransformerLayerOptions& layer, int n, Rng& rng) : norm(layer.d_model_) {
     for (int i = 0; i < n; ++i) {
-        layers.push_back(std::make_unique<TransformerEncoderLayer>(d, h, ff, p, rng));
+        layers.push_back(std::make_unique<TransformerEncoderLayer>(layer, rng));
         register_module("layers." + std::to_string(i), *layers.back());
     }
     register_module("norm", norm);
 }
 
-EncoderOutput TransformerEncoder::forward(const Tensor& src, const Tensor& src_key_padding_mask) const {
+EncoderOutput TransformerEncoder::forward(const Tensor& src, const Tensor& mask,
+                                          const Tensor& src_key_padding_mask) const {
     EncoderOutput out{src, {}};
     for (const auto& layer : layers) {
-        EncoderLayerOutput o = layer->forward(out.output, src_key_padding_mask);
+        EncoderLayerOutput o = layer->forward(out.output, mask, src_key_padding_mask);
         out.output = o.output;
         out.self_weights.push_back(o.self_weights);
     }
@@ -101,21 +128,21 @@ EncoderOutput TransformerEncoder::forward(const Tensor& src, const Tensor& src_k
     return out;
 }
 
-TransformerDecoder::TransformerDecoder(int n, int d, int h, int ff, float p, Rng& rng) : norm(d) {
+TransformerDecoder::TransformerDecoder(const TransformerLayerOptions& layer, int n, Rng& rng) : norm(layer.d_model_) {
     for (int i = 0; i < n; ++i) {
-        layers.push_back(std::make_unique<TransformerDecoderLayer>(d, h, ff, p, rng));
+        layers.push_back(std::make_unique<TransformerDecoderLayer>(layer, rng));
         register_module("layers." + std::to_string(i), *layers.back());
     }
     register_module("norm", norm);
 }
 
 DecoderOutput TransformerDecoder::forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask,
-                                          const Tensor& tgt_key_padding_mask,
+                                          const Tensor& memory_mask, const Tensor& tgt_key_padding_mask,
                                           const Tensor& memory_key_padding_mask) const {
     DecoderOutput out{tgt, {}, {}};
     for (const auto& layer : layers) {
-        DecoderLayerOutput o =
-            layer->forward(out.output, memory, tgt_mask, tgt_key_padding_mask, memory_key_padding_mask);
+        DecoderLayerOutput o = layer->forward(out.output, memory, tgt_mask, memory_mask, tgt_key_padding_mask,
+                                              memory_key_padding_mask);
         out.output = o.output;
         out.self_weights.push_back(o.self_weights);
         out.cross_weights.push_back(o.cross_weights);
@@ -126,8 +153,8 @@ DecoderOutput TransformerDecoder::forward(const Tensor& tgt, const Tensor& memor
 
 // ---- Transformer ----------------------------------------------------------------------------
 
-Transformer::Transformer(int d, int h, int n_enc, int n_dec, int ff, float p, Rng& rng)
-    : encoder(n_enc, d, h, ff, p, rng), decoder(n_dec, d, h, ff, p, rng) {
+Transformer::Transformer(const TransformerOptions& o, Rng& rng)
+    : encoder(o.layer, o.num_encoder_layers_, rng), decoder(o.layer, o.num_decoder_layers_, rng) {
     register_module("encoder", encoder);
     register_module("decoder", decoder);
     // PyTorch's Transformer._reset_parameters: xavier_uniform_ on every matrix,
@@ -139,11 +166,13 @@ Transformer::Transformer(int d, int h, int n_enc, int n_dec, int ff, float p, Rn
         }
 }
 
-TransformerOutput Transformer::forward(const Tensor& src, const Tensor& tgt, const Tensor& src_key_padding_mask,
-                                       const Tensor& tgt_mask, const Tensor& tgt_key_padding_mask,
+TransformerOutput Transformer::forward(const Tensor& src, const Tensor& tgt, const Tensor& src_mask,
+                                       const Tensor& tgt_mask, const Tensor& memory_mask,
+                                       const Tensor& src_key_padding_mask, const Tensor& tgt_key_padding_mask,
                                        const Tensor& memory_key_padding_mask) const {
-    EncoderOutput enc = encoder.forward(src, src_key_padding_mask);
-    DecoderOutput dec = decoder.forward(tgt, enc.output, tgt_mask, tgt_key_padding_mask, memory_key_padding_mask);
+    EncoderOutput enc = encoder.forward(src, src_mask, src_key_padding_mask);
+    DecoderOutput dec = decoder.forward(tgt, enc.output, tgt_mask, memory_mask, tgt_key_padding_mask,
+                                        memory_key_padding_mask);
     return {dec.output, enc.self_weights, dec.self_weights, dec.cross_weights};
 }
 
