@@ -275,7 +275,7 @@ int main(int argc, char** argv) {
     double train_loss = 0.0, valid_loss = 0.0;
     Timer timer;
     install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
-    if (first_epoch >= epochs) std::printf("checkpoint is at epoch %d of %d: nothing to train, evaluating\n", first_epoch, epochs);
+    nothing_to_train(first_epoch, epochs);
     for (int epoch = first_epoch; epoch < epochs; ++epoch) {
         train_loss = train_epoch(model, adam, schedule, train_set, opt.seed, epoch, progress, step, curve);
         if (interrupted()) {  // saved with this epoch not done: --resume starts it again

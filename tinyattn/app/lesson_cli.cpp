@@ -137,7 +137,7 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&]() -> std::string {
-            if (i + 1 >= argc) usage_error(arg + " needs a value");
+            if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0) usage_error(arg + " needs a value");
             const std::string v = argv[++i];
             if (v.empty()) usage_error(arg + " needs a value, got an empty string");
             return v;
@@ -175,6 +175,18 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info) {
 }
 
 // ---- progress -------------------------------------------------------------------------------
+bool nothing_to_train(int first_epoch, int epochs) {
+    if (first_epoch < epochs) return false;
+    if (first_epoch == 0)
+        std::printf("--epochs 0: nothing to train, evaluating the untrained model\n");
+    else if (first_epoch == epochs)
+        std::printf("checkpoint is at epoch %d of %d: nothing to train, evaluating\n", first_epoch, epochs);
+    else
+        std::printf("checkpoint is at epoch %d, --epochs is %d in all: nothing to train, evaluating\n", first_epoch,
+                    epochs);
+    return true;
+}
+
 Progress::Progress(int first_epoch, int epochs, int steps_per_epoch, double interval_seconds, std::string unit)
     : first_epoch_(first_epoch), epochs_(epochs), steps_per_epoch_(steps_per_epoch), unit_(std::move(unit)),
       interval_(interval_seconds), start_(Clock::now()), last_print_(start_) {}

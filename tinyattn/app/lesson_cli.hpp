@@ -56,6 +56,11 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info);
 // (1: an error, 2: a usage error). The lesson name is the one parse_lesson_args saw.
 [[noreturn]] void lesson_error_exit(const std::string& message, int code = 1);
 
+// True when a run starting at `first_epoch` (0, or a resumed checkpoint's) has no epoch left
+// before the total `epochs`; then it also says so: "checkpoint is at epoch 3 of 3: nothing to
+// train, evaluating" (or "--epochs 0: nothing to train, evaluating the untrained model").
+bool nothing_to_train(int first_epoch, int epochs);
+
 // Prints "epoch 2/10  step 150/400  loss 1.2345  8,120 tok/s  ETA 0:42" (the loss is the mean of
 // the steps since the previous line) at most every `interval` seconds and at the end of each epoch, one line each (readable in CI
 // logs too). Epochs are counted from 0 to `epochs` (the total); a resumed run starts at

@@ -131,7 +131,7 @@ TextData load_text_data(const std::string& data_path, uint64_t seed, const std::
     for (const auto& e : train) lines.push_back(e.text + "\t" + e.label);
     d.fingerprint = data_fingerprint(lines);
     if (!resume.empty()) {
-        d.vocab = vocab_from_metadata(io::read_checkpoint(resume).metadata, "vocab", resume);
+        d.vocab = vocab_from_metadata(io::read_checkpoint(resume).metadata, "vocab_tokens", resume);
     } else {
         std::vector<std::vector<std::string>> sentences;
         for (const auto& e : train) sentences.push_back(e.tokens);
@@ -215,7 +215,7 @@ void save_classifier_checkpoint(const std::string& path, const TextClassifier& m
                       {"labels", labels},
                       {"source", data.source},
                       {"data", data.fingerprint},
-                      {"vocab", data.vocab.to_text()}};  // inside the one file: a moved copy still loads
+                      {"vocab_tokens", data.vocab.to_text()}};  // inside the one file: a moved copy still loads
     save_global_rng(meta);
     io::save_checkpoint(path, model, &optimizer, meta);
 }
@@ -256,9 +256,7 @@ TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer,
             std::printf("resumed from %s after epoch %d\n", config.resume.c_str(), result.start_epoch);
     }
     const int first = result.start_epoch;
-    if (first >= config.epochs && config.verbose)
-        std::printf("checkpoint is at epoch %d, --epochs is %d in all: nothing to train, evaluating\n", first,
-                    config.epochs);
+    if (config.verbose) nothing_to_train(first, config.epochs);
     const int steps = int((data.train.size() + config.batch_size - 1) / config.batch_size);
     Progress progress(first, config.epochs, steps, config.verbose ? 5.0 : 1e9);
     install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing

@@ -190,14 +190,7 @@ double train_epochs(const models::Seq2Seq& model, optim::Optimizer& optimizer, c
                     const EncodedPairs& train, const TrainConfig& config, const std::string& lesson,
                     const std::string& checkpoint, int first_epoch, int epochs, long& step,
                     const std::function<void(int)>& after_epoch) {
-    if (first_epoch >= epochs) {
-        if (first_epoch == epochs)
-            std::printf("checkpoint is at epoch %d of %d: nothing to train, evaluating\n", first_epoch, epochs);
-        else
-            std::printf("checkpoint is at epoch %d, --epochs is %d in all: nothing to train, evaluating\n",
-                        first_epoch, epochs);
-        return 0.0;
-    }
+    if (nothing_to_train(first_epoch, epochs)) return 0.0;
     Progress progress(first_epoch, epochs, batches_per_epoch(train, config.batch_size));
     install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
     const io::Metadata model_config = config.model_config.empty() ? seq2seq_config(model.config) : config.model_config;
@@ -380,8 +373,8 @@ void save_translation_checkpoint(const std::string& path, const nn::Module& mode
     meta["data"] = fingerprint(data);
     meta["epoch"] = std::to_string(epoch);
     meta["step"] = std::to_string(step);
-    meta["src_vocab"] = data.src_vocab.to_text();  // inside the one file: a moved copy still loads
-    meta["tgt_vocab"] = data.tgt_vocab.to_text();
+    meta["src_tokens"] = data.src_vocab.to_text();  // inside the one file: a moved copy still loads
+    meta["tgt_tokens"] = data.tgt_vocab.to_text();
     save_global_rng(meta);
     io::save_checkpoint(path, model, &optimizer, meta);
 }
@@ -400,8 +393,8 @@ ResumeInfo read_resume_info(const std::string& path) {
     r.metadata = io::read_checkpoint(path).metadata;
     r.epoch = parse_count(metadata_value(r.metadata, "epoch", path), path);
     r.step = parse_count(metadata_value(r.metadata, "step", path), path);
-    r.src_vocab = vocab_from_metadata(r.metadata, "src_vocab", path);
-    r.tgt_vocab = vocab_from_metadata(r.metadata, "tgt_vocab", path);
+    r.src_vocab = vocab_from_metadata(r.metadata, "src_tokens", path);
+    r.tgt_vocab = vocab_from_metadata(r.metadata, "tgt_tokens", path);
     return r;
 }
 
