@@ -294,7 +294,7 @@ int main(int argc, char** argv) {
     const Score lr_test = score(logreg, test), mlp_test = score(mlp, test);
     std::printf("\nheld-out test accuracy: logistic regression %.1f%%, MLP %.1f%%  (%d test points, trained in %.1f s)\n",
                 100 * lr_test.accuracy, 100 * mlp_test.accuracy, test.size(), train_seconds);
-    std::printf("checkpoint (MLP + optimizer): %s\n\n", opt.checkpoint.c_str());
+    std::printf("\n");
 
     // 4. Figures: the loss curves and the two decision boundaries.
     const std::string plots = opt.plots_dir + "/";
@@ -310,7 +310,7 @@ int main(int argc, char** argv) {
     const Grid grid{-1.6f, 2.6f, -1.2f, 1.7f, 120, 84};
     std::cout << "\n" << decision_boundary_figure(plots + "03_decision_boundary", {"logistic regression", "MLP 2-16-16-2"},
                                                   {probability_grid(logreg, grid), probability_grid(mlp, grid)}, grid, test);
-    std::printf("figures: %s03_loss.png, %s03_decision_boundary.png\n", plots.c_str(), plots.c_str());
+    print_outputs(opt);  // the figures, and the checkpoint (MLP + optimizer)
 
     Report report;
     report.set("lesson", info.name);

@@ -103,9 +103,8 @@ int main(int argc, char** argv) {
     const std::string plots = opt.plots_dir + "/";
     std::cout << tasks::compare_per_phenomenon(plots + "04_per_phenomenon", {}, "bag of embeddings", data.source, test);
     tasks::write_results(plots + "04_embeddings_results.txt", "bag of embeddings", data.source, test);
-    std::printf("figure: %s04_per_phenomenon.png · results for lessons 05/09: %s04_embeddings_results.txt\n",
-                plots.c_str(), plots.c_str());
-    std::printf("checkpoint: %s\n", opt.checkpoint.c_str());
+    std::printf("results for lessons 05/09: %s04_embeddings_results.txt\n", plots.c_str());
+    print_outputs(opt);
 
     Report report;
     tasks::report_results(report, info.name, config.epochs, test, trained);

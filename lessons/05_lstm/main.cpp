@@ -130,9 +130,8 @@ int main(int argc, char** argv) {
     std::cout << tasks::compare_per_phenomenon(plots + "05_per_phenomenon", {plots + "04_embeddings_results.txt"}, "LSTM",
                                                data.source, test);
     tasks::write_results(plots + "05_lstm_results.txt", "LSTM", data.source, test);
-    std::printf("figure: %s05_per_phenomenon.png · results for lesson 09: %s05_lstm_results.txt\n", plots.c_str(),
-                plots.c_str());
-    std::printf("checkpoint: %s\n", opt.checkpoint.c_str());
+    std::printf("results for lesson 09: %s05_lstm_results.txt\n", plots.c_str());
+    print_outputs(opt);
 
     Report report;
     tasks::report_results(report, info.name, config.epochs, test, trained);

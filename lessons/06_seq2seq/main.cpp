@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     tasks::print_test_results(ev, 4);
 
     plot::Series bars{"no attention", {}, {}};
-    for (const BleuBucket& b : ev.buckets) bars.y.push_back(float(100.0 * b.bleu));
+    for (const BleuBucket& b : ev.buckets) bars.y.push_back(float(b.bleu));
     const std::string base = (std::filesystem::path(opt.plots_dir) / "06_seq2seq_bleu_by_length").string();
     std::cout << tasks::plot_bleu_by_length(base, "test BLEU by source length, no attention", ev.buckets, {bars});
     tasks::write_buckets(base + ".tsv", data.pairs.name, ev.buckets);
@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
     report.set("final_train_loss", train_loss);
     report.set("total_seconds", total.seconds());
     report.write(opt.report);
-    std::printf("figure %s.png, buckets %s.tsv; checkpoint %s\n", base.c_str(), base.c_str(), opt.checkpoint.c_str());
+    std::printf("buckets for lesson 07: %s.tsv\n", base.c_str());
+    print_outputs(opt);
     return 0;
 }

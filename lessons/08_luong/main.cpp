@@ -180,14 +180,14 @@ int main(int argc, char** argv) {
     std::vector<plot::Series> series;
     for (const Result& r : results) {
         plot::Series s{models::luong_variant_name(r.variant), {}, {}};
-        for (const BleuBucket& b : r.eval.buckets) s.y.push_back(float(100.0 * b.bleu));
+        for (const BleuBucket& b : r.eval.buckets) s.y.push_back(float(b.bleu));
         series.push_back(s);
     }
     std::cout << "\n"
               << plot::bucket_bars((fs::path(opt.plots_dir) / "08_luong_bleu_by_length").string(),
                                    tasks::bucket_labels(results[0].eval.buckets), series,
                                    {.title = "test BLEU by source length, four Luong scores",
-                                    .x_label = "source words (sentences)", .y_label = "corpus BLEU-4 x 100"});
+                                    .x_label = "source words (sentences)", .y_label = "corpus BLEU-4 (0 to 1)"});
 
     // ---- 5. Report ------------------------------------------------------------------------------------
     Report report;
@@ -212,7 +212,8 @@ int main(int argc, char** argv) {
     report.set("min_test_bleu", min_bleu);
     report.set("total_seconds", total.seconds());
     report.write(opt.report);
-    std::printf("\nfigures in %s/08_luong_*.png; checkpoints %s\n", opt.plots_dir.c_str(),
-                variant_path(opt.checkpoint, kVariants[0]).c_str());
+    std::printf("\n");
+    print_outputs(opt);
+    std::printf("checkpoints: one per variant, e.g. %s\n", variant_path(opt.checkpoint, kVariants[0]).c_str());
     return 0;
 }

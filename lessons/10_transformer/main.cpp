@@ -374,7 +374,7 @@ int main(int argc, char** argv) {
     report.set("padded_source_attention_max", masks.padded);
     report.set("total_seconds", total.seconds());
     report.write(opt.report);
-    std::printf("figures in %s/10_transformer_*.png, attention JSON %s; checkpoint %s\n", opt.plots_dir.c_str(),
-                (plot_path(opt, "attention.json")).c_str(), opt.checkpoint.c_str());
+    std::printf("attention JSON %s\n", plot_path(opt, "attention.json").c_str());
+    print_outputs(opt);
     return 0;
 }

@@ -170,16 +170,16 @@ int main(int argc, char** argv) {
 
     // ---- 5. Figure: BLEU and exact match per search ---------------------------------------------------
     std::vector<std::string> names;
-    plot::Series bleu{"corpus BLEU-4 x 100", {}, {}}, exact{"exact match %", {}, {}};
+    plot::Series bleu{"corpus BLEU-4", {}, {}}, exact{"exact match", {}, {}};  // both as fractions, 0 to 1
     for (const Search& s : searches) {
         names.push_back(s.name);
-        bleu.y.push_back(float(100.0 * s.bleu));
-        exact.y.push_back(float(100.0 * s.exact));
+        bleu.y.push_back(float(s.bleu));
+        exact.y.push_back(float(s.exact));
     }
     std::cout << "\n"
               << plot::bucket_bars((fs::path(opt.plots_dir) / "11_decoding_comparison").string(), names, {bleu, exact},
                                    {.title = "greedy vs beam search on the test split", .x_label = "search",
-                                    .y_label = "percent"});
+                                    .y_label = "0 to 1"});
 
     Report report;
     report.set("lesson", "11_decoding");
@@ -204,6 +204,6 @@ int main(int argc, char** argv) {
     report.set("beam5_broke", broken);
     report.set("total_seconds", total.seconds());
     report.write(opt.report);
-    std::printf("figure %s/11_decoding_comparison.png; checkpoint %s\n", opt.plots_dir.c_str(), opt.checkpoint.c_str());
+    print_outputs(opt);
     return 0;
 }

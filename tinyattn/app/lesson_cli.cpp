@@ -18,6 +18,7 @@
 #include <new>
 #include <stdexcept>
 
+#include "tinyattn/plot/figure_files.hpp"
 #include "tinyattn/rng.hpp"
 
 namespace tinyattn {
@@ -30,6 +31,7 @@ constexpr int kMaxEpochs = 100000;  // a typo guard; a lesson's full run is a fe
 // ---- how a lesson ends on an error ---------------------------------------------------------
 
 static std::string g_lesson_name = "tinyattn";  // set by parse_lesson_args
+static const fs::file_time_type g_start = fs::file_time_type::clock::now();
 
 void lesson_error_exit(const std::string& message, int code) {
     std::fflush(stdout);  // what the lesson printed so far comes first, also when piped to a file
@@ -67,9 +69,10 @@ static void print_usage(const LessonInfo& info, std::FILE* to) {
     std::fprintf(to, "  --seed N          random seed (default 1): same seed, same numbers\n");
     std::fprintf(to, "  --threads N       OpenMP threads, 1 to %d (default: all %d cores)\n", kMaxThreads,
                  omp_get_num_procs());
-    std::fprintf(to, "  --quick           a short run (seconds), as the tests use; figures go to build/plots-quick/\n");
+    std::fprintf(to, "  --quick           a short run (seconds), as the tests use\n");
     std::fprintf(to, "  --report FILE     write the final metrics as one JSON object\n");
-    std::fprintf(to, "  --plots DIR       where figures are written (default: plots/, the README's figures)\n");
+    std::fprintf(to, "  --plots DIR       where figures are written (default: plots/, the README's figures,\n");
+    std::fprintf(to, "                    for a full run on the shipped data; build/plots/ with --quick or --data)\n");
     if (info.trains) {
         std::fprintf(to, "  --epochs N        total training epochs, 0 to %d (default %d; %d with --quick)\n",
                      kMaxEpochs, info.default_epochs, info.quick_epochs);
@@ -159,8 +162,8 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info) {
     // --epochs is the total everywhere. --quick picks the short default but never overrides an
     // --epochs the learner typed.
     if (!opt.epochs_given) opt.epochs = opt.quick ? info.quick_epochs : info.default_epochs;
-    if (!plots_given)
-        opt.plots_dir = std::string(TINYATTN_SOURCE_DIR) + (opt.quick ? "/build/plots-quick" : "/plots");
+    if (!plots_given)  // plots/ holds the README's figures: only a full run on the shipped data writes there
+        opt.plots_dir = std::string(TINYATTN_SOURCE_DIR) + (opt.quick || !opt.data.empty() ? "/build/plots" : "/plots");
 
     // Every input and output path, before anything is trained.
     if (!opt.data.empty()) check_input("--data", opt.data);
@@ -172,6 +175,22 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info) {
     if (opt.threads > 0) omp_set_num_threads(opt.threads);
     manual_seed(opt.seed);
     return opt;
+}
+
+// ---- what a run leaves behind -----------------------------------------------------------------
+void print_outputs(const LessonOptions& opt) {
+    std::string figures;
+    for (const std::string& base : plot::figures_written()) {
+        const fs::path png = base + ".png";
+        const std::string name = fs::exists(png) ? png.filename().string() : fs::path(base + ".txt").filename().string();
+        if (figures.find(" " + name) == std::string::npos) figures += " " + name;
+    }
+    if (!figures.empty()) std::printf("figures (%s):%s\n", opt.plots_dir.c_str(), figures.c_str());
+    std::error_code ec;
+    if (!opt.checkpoint.empty() && fs::exists(opt.checkpoint, ec) && fs::last_write_time(opt.checkpoint, ec) >= g_start)
+        std::printf("checkpoint: %s\n", opt.checkpoint.c_str());
+    else if (!opt.checkpoint.empty() && !opt.resume.empty())
+        std::printf("checkpoint: none written this run (nothing trained); the model is still %s\n", opt.resume.c_str());
 }
 
 // ---- progress -------------------------------------------------------------------------------

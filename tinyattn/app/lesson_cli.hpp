@@ -39,9 +39,9 @@ struct LessonOptions {
     std::string report;       // --report FILE: final metrics as one JSON object
     std::string data;         // --data PATH: train on the learner's own file
     std::string resume;       // --resume CKPT: continue from a checkpoint
-    std::string plots_dir;    // --plots DIR: where figures go (default: the repo's plots/, or
-                              // build/plots-quick/ under --quick, so quick runs never replace
-                              // the figures the README shows)
+    std::string plots_dir;    // --plots DIR: where figures go. Default: plots/ (the figures the
+                              // README shows) for a full run on the shipped data; build/plots/
+                              // for --quick and --data runs, which never replace them
     std::string checkpoint;   // --checkpoint FILE: where to save (default: build/<lesson>.ckpt)
 };
 
@@ -55,6 +55,12 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info);
 // Flushes stdout, prints "NN_name: error: <message>" on stderr and exits with `code`
 // (1: an error, 2: a usage error). The lesson name is the one parse_lesson_args saw.
 [[noreturn]] void lesson_error_exit(const std::string& message, int code = 1);
+
+// The closing lines every lesson prints: the figures THIS run wrote (plot::figures_written) and
+// the checkpoint, if this run saved one:
+//     figures (build/plots): 07_attention_reorder.png 07_attention_evolution.png ...
+//     checkpoint: build/07_attention.ckpt
+void print_outputs(const LessonOptions& opt);
 
 // True when a run starting at `first_epoch` (0, or a resumed checkpoint's) has no epoch left
 // before the total `epochs`; then it also says so: "checkpoint is at epoch 3 of 3: nothing to

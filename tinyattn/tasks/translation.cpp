@@ -282,7 +282,10 @@ TranslationEval evaluate_pairs(const models::Seq2Seq& model, const TranslationDa
     e.sentences = int(n);
     e.bleu = corpus_bleu(refs, hyps).bleu;
     e.exact_match = exact_match(refs, hyps);
-    e.buckets = bleu_by_length(lengths, refs, hyps, edges);
+    // Buckets no test sentence falls in are left out: a BLEU of 0 "for the longest sentences" of
+    // a corpus that has none would be a number nobody measured.
+    for (const BleuBucket& b : bleu_by_length(lengths, refs, hyps, edges))
+        if (b.count > 0) e.buckets.push_back(b);
     e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return e;
 }
@@ -324,7 +327,7 @@ std::string plot_bleu_by_length(const std::string& path, const std::string& titl
         for (float v : s.y) any = any || v > 0.0f;
     if (!any) return "(" + title + ": BLEU is 0 in every bucket, no figure drawn)\n";
     return plot::bucket_bars(path, bucket_labels(buckets), series,
-                             {.title = title, .x_label = "source words (sentences)", .y_label = "corpus BLEU-4 x 100"});
+                             {.title = title, .x_label = "source words (sentences)", .y_label = "corpus BLEU-4 (0 to 1)"});
 }
 
 void write_buckets(const std::string& path, const std::string& corpus, const std::vector<BleuBucket>& buckets) {

@@ -141,7 +141,7 @@ struct TranslationEval {
     double bleu = 0.0;            // corpus BLEU-4 in [0, 1]
     double exact_match = 0.0;     // fraction of outputs identical to the reference
     int sentences = 0;
-    std::vector<BleuBucket> buckets;  // corpus BLEU by source length (tokens, without <eos>)
+    std::vector<BleuBucket> buckets;  // corpus BLEU by source length (tokens, without <eos>); empty buckets left out
     std::vector<Translation> translations;
     double seconds = 0.0;
 };
@@ -170,7 +170,7 @@ void print_training_summary(int first_epoch, int epochs, long steps, double seco
 std::string bucket_label(const BleuBucket& bucket);
 std::vector<std::string> bucket_labels(const std::vector<BleuBucket>& buckets);
 
-// The BLEU-by-length bar chart (plot::bucket_bars, BLEU × 100), one series per model, each with one
+// The BLEU-by-length bar chart (plot::bucket_bars, BLEU on the project's one scale, 0 to 1), one series per model, each with one
 // BLEU per bucket of `buckets`. Returns the terminal view. When every value is 0 (an untrained
 // model, a tiny --data file) it draws nothing and says so: gnuplot cannot scale an all-zero chart.
 std::string plot_bleu_by_length(const std::string& path, const std::string& title,
