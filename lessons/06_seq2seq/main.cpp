@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     const int epochs = opt.epochs;  // the total: a resumed run trains the rest
     Timer training;
     const double train_loss = tasks::train_epochs(
-        model, adam, data, train_set, {32, 1.0, opt.seed}, "06_seq2seq", opt.checkpoint, first_epoch, epochs, step);
+        tasks::seq2seq_trainee(model), adam, data, train_set, {32, 1.0, opt.seed}, "06_seq2seq", opt.checkpoint, first_epoch, epochs, step);
     const double train_seconds = training.seconds();
     tasks::print_training_summary(first_epoch, epochs, step, train_seconds, train_loss);
 

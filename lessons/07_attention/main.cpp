@@ -93,7 +93,7 @@ std::vector<BleuBucket> baseline_buckets(const LessonOptions& opt, const Transla
     optim::Adam adam(plain.parameters(), kLearningRate);
     tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
     long step = 0;
-    tasks::train_epochs(plain, adam, data, opt.quick ? tasks::head(train_set, 1000) : train_set, tc, "07_attention",
+    tasks::train_epochs(tasks::seq2seq_trainee(plain), adam, data, opt.quick ? tasks::head(train_set, 1000) : train_set, tc, "07_attention",
                         "", 0, epochs, step);
     source = "trained here, " + std::to_string(epochs) + " epoch(s)";
     return tasks::evaluate_translation(plain, data, test_size, edges).buckets;
@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
     const int epochs = opt.epochs;  // the total: a resumed run trains the rest
     tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
     Timer timer;
-    const double train_loss = tasks::train_epochs(model, adam, data, train_set, tc, "07_attention", opt.checkpoint,
+    const double train_loss = tasks::train_epochs(tasks::seq2seq_trainee(model), adam, data, train_set, tc, "07_attention", opt.checkpoint,
                                                   first_epoch, epochs, step, [&](int epoch) {
                                                       snapshots.push_back(
                                                           tasks::teacher_forced_attention(model, data.test, evolving));
@@ -238,7 +238,7 @@ int main(int argc, char** argv) {
         long dstep = 0;
         Timer dtimer;
         const std::string dckpt = std::filesystem::path(opt.checkpoint).replace_extension("").string() + "_dates.ckpt";
-        tasks::train_epochs(dmodel, dadam, dates, opt.quick ? tasks::head(dates.train, 3000) : dates.train, tc,
+        tasks::train_epochs(tasks::seq2seq_trainee(dmodel), dadam, dates, opt.quick ? tasks::head(dates.train, 3000) : dates.train, tc,
                             "07_attention", dckpt, 0, opt.quick ? 1 : kDateEpochs, dstep);
         const double dseconds = dtimer.seconds();
         const tasks::TranslationEval dev = tasks::evaluate_translation(dmodel, dates, opt.quick ? 100 : dates.test.size(),

@@ -90,16 +90,17 @@ Result run_variant(LuongVariant v, bool input_feeding, bool scaled, const Lesson
     r.variant = v;
     r.parameters = model->parameter_count();
     r.steps = loaded.step;
-    tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
-    tc.model_config = variant_config(*model, lo);
+    const tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tasks::Trainee trainee = tasks::seq2seq_trainee(*model);
+    trainee.config = variant_config(*model, lo);  // which Luong decoder, for checkpoints and --resume
     if (!opt.resume.empty())
-        tasks::load_translation_checkpoint(variant_path(opt.resume, v), *model, tc.model_config, adam, data, {"08_luong"});
+        tasks::load_translation_checkpoint(variant_path(opt.resume, v), *model, trainee.config, adam, data, {"08_luong"});
     std::printf("\n== %s%s: %zu parameters ==\n", models::luong_variant_name(v),
                 input_feeding ? " + input feeding" : "", r.parameters);
     const std::string ckpt = variant_path(opt.checkpoint, v);
     Timer timer;
     r.epochs = std::max(loaded.first_epoch, epochs);
-    r.train_loss = tasks::train_epochs(*model, adam, data, train_set, tc, "08_luong", ckpt, loaded.first_epoch, epochs,
+    r.train_loss = tasks::train_epochs(trainee, adam, data, train_set, tc, "08_luong", ckpt, loaded.first_epoch, epochs,
                                        r.steps);
     r.train_seconds = timer.seconds();
     r.eval = tasks::evaluate_translation(*model, data, test_size, tasks::length_edges(data.pairs.test));

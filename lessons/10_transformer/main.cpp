@@ -13,10 +13,8 @@
 #include <set>
 
 #include "tinyattn/autograd.hpp"
-#include "tinyattn/app/interrupt.hpp"
 #include "tinyattn/models/transformer_seq2seq.hpp"
 #include "tinyattn/optim/adam.hpp"
-#include "tinyattn/optim/clip_grad.hpp"
 #include "tinyattn/optim/lr_scheduler.hpp"
 #include "tinyattn/plot/plot.hpp"
 #include "tinyattn/tasks/translation.hpp"
@@ -46,45 +44,6 @@ struct LossCurve {
     double sum = 0.0;
     int count = 0;
 };
-
-// One pass over `train` in seeded, length-bucketed batches: zero_grad, loss, backward, clip at
-// norm 1, Adam step, scheduler step. Returns the mean loss per target token.
-double train_epoch(TransformerSeq2Seq& model, optim::Adam& adam, optim::LRScheduler& schedule,
-                   const tasks::EncodedPairs& train, uint64_t seed, int epoch, Progress& progress, long& step,
-                   LossCurve& curve) {
-    model.train();
-    data::BatchOptions bo;
-    bo.batch_size = kBatchSize;
-    bo.seed = seed;
-    const auto batches = data::make_batches(train.src_lengths, bo, epoch);
-    double loss_sum = 0.0;
-    long token_sum = 0;
-    for (size_t k = 0; k < batches.size(); ++k) {
-        const data::Batch batch = data::collate_pairs(train.src, train.tgt, batches[k]);
-        long tokens = 0;
-        for (int n : batch.tgt_lengths) tokens += n;
-        adam.zero_grad();
-        const Tensor loss = model.loss(batch);
-        loss.backward();
-        optim::clip_grad_norm(adam.params(), 1.0);
-        adam.step();
-        schedule.step();
-        ++step;
-        const float l = loss.item();
-        loss_sum += double(l) * double(tokens);
-        token_sum += tokens;
-        progress.step(epoch, int(k), l, tokens);
-        curve.sum += l;
-        if (++curve.count == kLossEvery) {
-            curve.train.x.push_back(float(step));
-            curve.train.y.push_back(float(curve.sum / kLossEvery));
-            curve.sum = 0.0;
-            curve.count = 0;
-        }
-        if (interrupted()) break;  // Ctrl-C: stop at this step boundary; main() saves
-    }
-    return token_sum > 0 ? loss_sum / double(token_sum) : 0.0;
-}
 
 // Mean loss per target token on a split, dropout off, no graph.
 double mean_loss(TransformerSeq2Seq& model, const tasks::EncodedPairs& split) {
@@ -269,28 +228,33 @@ int main(int argc, char** argv) {
                 model.parameter_count(), kPeakLr, warmup, kBatchSize, double(cfg.dropout));
 
     // ---- 3. Train ------------------------------------------------------------------------------
+    // The same loop as lessons 06-08 and 11 (tasks/training_loop.hpp); after every step the
+    // learning-rate schedule moves on and the loss curve gets its point every 25 steps.
     const int epochs = opt.epochs;  // the total: a resumed run trains the rest
-    Progress progress(first_epoch, epochs, tasks::batches_per_epoch(train_set, kBatchSize));
     LossCurve curve;
-    double train_loss = 0.0, valid_loss = 0.0;
-    Timer timer;
-    install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
-    nothing_to_train(first_epoch, epochs);
-    for (int epoch = first_epoch; epoch < epochs; ++epoch) {
-        train_loss = train_epoch(model, adam, schedule, train_set, opt.seed, epoch, progress, step, curve);
-        if (interrupted()) {  // saved with this epoch not done: --resume starts it again
-            tasks::save_translation_checkpoint(opt.checkpoint, model, transformer_config(cfg), adam, data, info.name, epoch, step);
-            exit_after_interrupt(opt.checkpoint);
+    double valid_loss = 0.0;
+    tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tc.after_step = [&](long done, float loss) {
+        schedule.step();
+        curve.sum += loss;
+        if (++curve.count == kLossEvery) {
+            curve.train.x.push_back(float(done));
+            curve.train.y.push_back(float(curve.sum / kLossEvery));
+            curve.sum = 0.0;
+            curve.count = 0;
         }
-        valid_loss = mean_loss(model, valid_set);
-        curve.valid.x.push_back(float(step));
-        curve.valid.y.push_back(float(valid_loss));
-        const tasks::TranslationEval v = evaluate(model, data, data.pairs.valid, opt.quick ? 50 : 200, {1, 1000});
-        std::printf("  after epoch %d: validation loss %.4f per token, BLEU %.3f (%d sentences); lr now %.2e\n",
-                    epoch + 1, valid_loss, v.bleu, v.sentences, schedule.get_lr());
-        tasks::save_translation_checkpoint(opt.checkpoint, model, transformer_config(cfg), adam, data, info.name, epoch + 1,
-                                           step);
-    }
+    };
+    const tasks::Trainee trainee{model, [&](const data::Batch& b) { return model.loss(b); }, transformer_config(cfg)};
+    Timer timer;
+    const double train_loss = tasks::train_epochs(
+        trainee, adam, data, train_set, tc, info.name, opt.checkpoint, first_epoch, epochs, step, [&](int done) {
+            valid_loss = mean_loss(model, valid_set);
+            curve.valid.x.push_back(float(step));
+            curve.valid.y.push_back(float(valid_loss));
+            const tasks::TranslationEval v = evaluate(model, data, data.pairs.valid, opt.quick ? 50 : 200, {1, 1000});
+            std::printf("  after epoch %d: validation loss %.4f per token, BLEU %.3f (%d sentences); lr now %.2e\n",
+                        done, valid_loss, v.bleu, v.sentences, schedule.get_lr());
+        });
     const double train_seconds = timer.seconds();
     // The epoch's mean includes the first, untrained steps; the last curve point is where training ended.
     const double last_loss = curve.train.y.empty() ? train_loss : double(curve.train.y.back());
