@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "bad_input_runner.hpp"
 
@@ -23,12 +24,27 @@ std::string lines(const std::string& line, int n) {
 const std::string kGzip("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff\xfe", 12);
 const std::string kNul("abc\0def\tpos\n", 12);
 
+// A data file (name, bytes) and what the one error line must contain.
+struct BadFile {
+    std::string name, bytes, needle;
+};
+
+// Runs `lesson --quick --data <file>` on each: exit 1, one line naming the file.
+void require_refused(const std::string& lesson, const std::vector<BadFile>& cases, const Scratch& s) {
+    for (const BadFile& c : cases) {
+        INFO(c.name);
+        const auto e = run(lesson, "--quick --data " + s.file(c.name, c.bytes), s);
+        require_error(e, lesson, 1, c.needle);
+        CHECK(e.err.find(c.name) != std::string::npos);
+    }
+}
+
 }  // namespace
 
 TEST_CASE("lesson 04 --data: bad labelled files name the file and line", "[lesson][bad-input]") {
     const Scratch s("labelled");
     const std::string ok = lines("a good film\tpos\n", 20) + lines("a bad film\tneg\n", 20);
-    const struct { std::string name, bytes, needle; } cases[] = {
+    const std::vector<BadFile> cases = {
         {"empty.tsv", "", "empty.tsv: the file is empty"},
         {"gzip.tsv", kGzip, "gzip.tsv:1: invalid UTF-8"},
         {"nul.tsv", kNul, "nul.tsv:1: NUL byte"},
@@ -42,13 +58,7 @@ TEST_CASE("lesson 04 --data: bad labelled files name the file and line", "[lesso
         {"few.tsv", lines("a good film\tpos\n", 4) + lines("a bad film\tneg\n", 4), "need at least 10 labelled lines"},
         {"onlyheader.tsv", "text\tlabel\n", "only a header line, no examples"},
     };
-    for (const auto& c : cases) {
-        INFO(c.name);
-        const std::string path = s.file(c.name, c.bytes);
-        const auto e = run("04_embeddings", "--quick --data " + path, s);
-        require_error(e, "04_embeddings", 1, c.needle);
-        CHECK(e.err.find(c.name) != std::string::npos);
-    }
+    require_refused("04_embeddings", cases, s);
 }
 
 TEST_CASE("lesson 04 --data: a recognised header is skipped, a 2-million-word line is cut, not allocated",
@@ -73,7 +83,7 @@ TEST_CASE("lesson 07 --data: bad pair files name the file and line", "[lesson][b
     const std::string ok = lines("i am here .\tje suis ici .\n", 20);
     std::string long_side;
     for (int i = 0; i < 25; ++i) long_side += "word ";
-    const struct { std::string name, bytes, needle; } cases[] = {
+    const std::vector<BadFile> cases = {
         {"empty.tsv", "", "empty.tsv: the file is empty"},
         {"blank.tsv", "\n\n\n", "blank.tsv: the file is empty"},
         {"gzip.tsv", kGzip, "gzip.tsv:1: invalid UTF-8"},
@@ -85,11 +95,5 @@ TEST_CASE("lesson 07 --data: bad pair files name the file and line", "[lesson][b
         {"few.tsv", lines("go .\tva !\n", 5), "has 5 usable pairs; at least 10 are needed"},
         {"long.tsv", lines(long_side + "\tmot .\n", 12), "0 usable pairs: all 12 have a side longer than 20 tokens"},
     };
-    for (const auto& c : cases) {
-        INFO(c.name);
-        const std::string path = s.file(c.name, c.bytes);
-        const auto e = run("07_attention", "--quick --data " + path, s);
-        require_error(e, "07_attention", 1, c.needle);
-        CHECK(e.err.find(c.name) != std::string::npos);
-    }
+    require_refused("07_attention", cases, s);
 }

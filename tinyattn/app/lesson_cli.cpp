@@ -76,18 +76,21 @@ static void print_usage(const LessonInfo& info, std::FILE* to) {
     if (info.trains) {
         std::fprintf(to, "  --epochs N        total training epochs, 0 to %d (default %d; %d with --quick)\n",
                      kMaxEpochs, info.default_epochs, info.quick_epochs);
-        std::fprintf(to, "                    with --resume: train on up to N epochs in all\n");
+        std::fprintf(to, "                    with --resume: trains on up to N epochs in all\n");
         std::fprintf(to, "  --data PATH       train on your own file instead of the shipped corpus\n");
         if (!info.data_help.empty()) std::fprintf(to, "                    format: %s\n", info.data_help.c_str());
         std::fprintf(to, "  --resume CKPT     continue training from a checkpoint of this lesson (same data)\n");
         std::fprintf(to, "  --checkpoint FILE where to save the trained model (default build/%s.ckpt)\n",
                      info.name.c_str());
+        std::fprintf(to, "\nCtrl-C saves the checkpoint and stops (exit status 130).\n");
     }
+    std::fprintf(to, "A mistake ends with one line \"%s: error: ...\": exit status 1, or 2 for a bad option.\n",
+                 info.name.c_str());
 }
 
 // A whole number in [lo, hi], or a usage error naming the flag. std::from_chars reports
 // overflow instead of wrapping ("--epochs 2147483648" must not become -2147483648).
-static long long parse_number(const std::string& flag, const std::string& text, long long lo, long long hi) {
+long long parse_number(const std::string& flag, const std::string& text, long long lo, long long hi) {
     long long n = 0;
     const char* end = text.data() + text.size();
     const auto [ptr, ec] = std::from_chars(text.data(), end, n);

@@ -52,6 +52,10 @@ struct LessonOptions {
 // any exception the lesson lets escape.
 LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info);
 
+// A lesson's own numeric flag: `text` as a whole number in [lo, hi], else the usage error
+// "NN_name: error: --n needs a whole number from 1 to 4096, got 'x' (see --help)", exit 2.
+long long parse_number(const std::string& flag, const std::string& text, long long lo, long long hi);
+
 // Flushes stdout, prints "NN_name: error: <message>" on stderr and exits with `code`
 // (1: an error, 2: a usage error). The lesson name is the one parse_lesson_args saw.
 [[noreturn]] void lesson_error_exit(const std::string& message, int code = 1);
