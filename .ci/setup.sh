@@ -4,7 +4,8 @@
 # Used by both README quick-start commands and by .ci/run.
 #   bash .ci/setup.sh                     the normal setup (packages, configure, build)
 #   bash .ci/setup.sh --install PKG...    only install those Debian packages if missing
-#                                         (.ci/run: clang + libclang-rt-14-dev for the fuzzers)
+#                                         (.ci/run: clang + libclang-rt-14-dev for the fuzzers,
+#                                         chromium for the attention page's browser test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,5 +1,6 @@
 // bench_common.hpp — what every workload of the benchmark shares: the timing loop, the JSON
 // line it prints, peak memory, and the fixed random batches (see shared/WORKLOADS.md).
+// Defined in bench_common.cpp; the workloads (workloads.hpp) use it, main (bench.cpp) runs them.
 #pragma once
 #include <functional>
 #include <string>
@@ -36,12 +37,5 @@ std::vector<int> random_ids(tinyattn::Rng& rng, int count, int vocab);
 
 // Throws unless the model has exactly the parameter count PyTorch reports for it.
 void check_params(const std::string& workload, size_t got, size_t expected);
-
-// The workloads (one file each).
-void run_w1_w2(const std::string& workload, const Options& opt);  // W1, W2 (seq2seq-bahdanau)
-void run_w3(const Options& opt);                                   // sentiment-lstm-attnpool
-void run_w4(const Options& opt);                                   // transformer-tiny
-void run_w5(const Options& opt);                                   // gemm GFLOP/s
-void run_w6(const Options& opt);                                   // greedy-decode latency
 
 }  // namespace bench

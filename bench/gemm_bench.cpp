@@ -2,7 +2,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "bench_common.hpp"
+#include "workloads.hpp"
 #include "tinyattn/kernels/gemm.hpp"
 
 namespace bench {

@@ -1,6 +1,6 @@
 // sentiment_bench.cpp — W3: Embedding -> LSTM -> attention pooling -> Linear, one training step.
 //   a_j = softmax_j(w2ᵀ tanh(W1 h_j)),  pooled = Σ_j a_j h_j,  logits = Linear(pooled)
-#include "bench_common.hpp"
+#include "workloads.hpp"
 #include "tinyattn/nn/attention_pooling.hpp"
 #include "tinyattn/nn/embedding.hpp"
 #include "tinyattn/nn/linear.hpp"

@@ -9,7 +9,7 @@
 //             logits_t = Linear([s_t; ctx_t])
 #include <algorithm>
 
-#include "bench_common.hpp"
+#include "workloads.hpp"
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/nn/additive_attention.hpp"
 #include "tinyattn/nn/embedding.hpp"

@@ -1,7 +1,7 @@
 // transformer_bench.cpp — W4: a tiny pre-LN encoder–decoder Transformer, one training step.
 //   src/tgt ids -> Embedding + sinusoidal positions -> nn::Transformer (causal decoder
 //   self-attention) -> Linear(128, 256) head -> cross-entropy
-#include "bench_common.hpp"
+#include "workloads.hpp"
 #include "tinyattn/nn/embedding.hpp"
 #include "tinyattn/nn/linear.hpp"
 #include "tinyattn/nn/positional_encoding.hpp"

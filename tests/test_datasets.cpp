@@ -112,6 +112,9 @@ void check_regenerates(const std::string& generator, const std::string& corpus) 
         CHECK(first_difference(read_bytes((dir / (split + ".tsv")).string()),
                                read_bytes(kDatasets + corpus + "/" + split + ".tsv")) == "");
     }
+    if (std::filesystem::exists(kDatasets + corpus + "/lexicon.tsv"))  // toy-sentiment's word classes
+        CHECK(first_difference(read_bytes((dir / "lexicon.tsv").string()),
+                               read_bytes(kDatasets + corpus + "/lexicon.tsv")) == "");
     std::filesystem::remove_all(dir);
 }
 
@@ -154,12 +157,14 @@ TEST_CASE("dataset files are exactly what the generators write", "[datasets]") {
     check_regenerates("gen_toy_en_fr", "toy-en-fr");
     check_regenerates("gen_dates", "dates");
     check_regenerates("gen_toy_sentiment", "toy-sentiment");
+    check_regenerates("gen_toy_pronoun", "toy-pronoun");
 }
 
 TEST_CASE("no valid or test source sentence is in train", "[datasets]") {
     check_no_leak("toy-en-fr", 2);
     check_no_leak("dates", 2);
     check_no_leak("toy-sentiment", 3);
+    check_no_leak("toy-pronoun", 3);
 }
 
 TEST_CASE("toy-en-fr: sizes, lengths, negation and contractions", "[datasets]") {

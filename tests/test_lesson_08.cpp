@@ -18,7 +18,7 @@ namespace {
 
 // A tiny model and one encoded batch of two sentences (the second padded).
 struct Setup {
-    models::Seq2SeqConfig cfg{12, 10, 6, 8, 5, models::AttentionKind::bahdanau};
+    models::Seq2SeqConfig cfg{12, 10, 6, 8, 5};
     std::unique_ptr<models::Seq2Seq> model;
     models::EncoderOutput enc;
     Setup(models::LuongVariant v, bool feeding) {

@@ -142,6 +142,12 @@ TEST_CASE("lesson 10_transformer --quick learns toy en-fr, masks hold, writes it
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CHECK(text.find("\"tokens_src\"") != std::string::npos);
     CHECK(text.find("\"layers\"") != std::string::npos);
+    // All three kinds in bertviz's shape, and the page beside the figures (test_attention_page opens one in a browser).
+    std::ifstream bv(scratch.plots() / "10_transformer_bertviz.json");
+    const std::string bertviz((std::istreambuf_iterator<char>(bv)), std::istreambuf_iterator<char>());
+    for (const char* key : {"\"encoder_attention\"", "\"decoder_attention\"", "\"cross_attention\""})
+        CHECK(bertviz.find(key) != std::string::npos);
+    CHECK(fs::exists(scratch.plots() / "10_transformer_attention.html"));
     CHECK(fs::exists(scratch.dir / "10_transformer.ckpt"));
     CHECK_FALSE(fs::exists(scratch.dir / "10_transformer.ckpt.tgt.vocab"));  // inside the one file
 }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "bad_input_runner.hpp"
+#include "tinyattn/models/bahdanau.hpp"
 #include "tinyattn/optim/adam.hpp"
 #include "tinyattn/tasks/translation.hpp"
 
@@ -63,8 +64,7 @@ std::string write_checkpoint(const Scratch& s, const std::string& name, const st
     models::Seq2SeqConfig cfg;
     cfg.src_vocab = data.src_vocab.size();
     cfg.tgt_vocab = data.tgt_vocab.size();
-    cfg.attention = models::AttentionKind::bahdanau;
-    models::Seq2Seq model(cfg);
+    models::Seq2Seq model(cfg, models::make_bahdanau_decoder);
     optim::Adam adam(model.parameters(), 1e-3);
     const std::string path = s.path(name);
     tasks::save_translation_checkpoint(path, model, config, adam, data, lesson, 1, 10);
@@ -82,9 +82,9 @@ TEST_CASE("lesson --resume: a checkpoint of another lesson, configuration or dat
           "[lesson][bad-input]") {
     const Scratch s("resume");
     const tasks::TranslationData toy = shipped("toy-en-fr");
-    models::Seq2SeqConfig c07;
-    c07.attention = models::AttentionKind::bahdanau;
-    const io::Metadata config07 = tasks::seq2seq_config(c07);
+    // Lesson 07's configuration: its model's sizes and decoder.
+    const models::Seq2Seq m07({.src_vocab = 10, .tgt_vocab = 10}, models::make_bahdanau_decoder);
+    const io::Metadata config07 = tasks::seq2seq_config(m07);
     io::Metadata bigger = config07;
     bigger["hidden_size"] = "256";
 
@@ -106,14 +106,13 @@ TEST_CASE("lesson --resume: a checkpoint of another lesson, configuration or dat
 
 TEST_CASE("lesson --resume: damaged, foreign or old checkpoints name the file and the problem", "[lesson][bad-input]") {
     const Scratch s("damaged");
-    models::Seq2SeqConfig c07;
-    c07.attention = models::AttentionKind::bahdanau;
-    const std::string good = write_checkpoint(s, "good.ckpt", "07_attention", tasks::seq2seq_config(c07), shipped("toy-en-fr"));
+    const models::Seq2Seq m07({.src_vocab = 10, .tgt_vocab = 10}, models::make_bahdanau_decoder);
+    const std::string good = write_checkpoint(s, "good.ckpt", "07_attention", tasks::seq2seq_config(m07), shipped("toy-en-fr"));
     const std::string bytes = bad_input::read_all(good);
     std::string flipped = bytes;
     flipped[bytes.size() / 2] = char(flipped[bytes.size() / 2] ^ 0x10);
     // A checkpoint of the old format: vocabularies in sidecar files, named in the metadata.
-    models::Seq2Seq tiny({.src_vocab = 10, .tgt_vocab = 10});
+    models::Seq2Seq tiny({.src_vocab = 10, .tgt_vocab = 10}, models::make_bahdanau_decoder);
     io::save_checkpoint(s.path("old.ckpt"), tiny, nullptr, {{"lesson", "07_attention"}, {"epoch", "1"}, {"step", "5"},
                                                             {"src_vocab", "old.ckpt.src.vocab"}});
     const struct { std::string file, needle; } cases[] = {

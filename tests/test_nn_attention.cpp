@@ -344,64 +344,6 @@ TEST_CASE("MultiheadAttention: gradcheck with both masks, with and without bias"
     REQUIRE_THROWS_WITH(nn::MultiheadAttention(6, 4), Contains("not divisible"));
 }
 
-namespace {
-// MultiheadAttention as the textbook writes it: copy the heads out of each projection
-// ([B, T, E] -> [B, H, T, d]), scaled_dot_product_attention, copy them back side by side.
-nn::AttentionOutput mha_by_copying_heads(const nn::MultiheadAttention& m, const Tensor& query, const Tensor& key,
-                                         const Tensor& value, const Tensor& key_padding_mask) {
-    const int E = m.embed_dim, H = m.num_heads, d = m.head_dim;
-    auto split = [&](const Tensor& x, int which) {
-        const Tensor w = narrow(m.in_proj_weight, 0, which * E, E), b = narrow(m.in_proj_bias, 0, which * E, E);
-        return permute(reshape(linear(x, w, b), {x.size(0), x.size(1), H, d}), {0, 2, 1, 3});
-    };
-    Rng unused(1);
-    const nn::AttentionOutput heads =
-        nn::scaled_dot_product_attention(split(query, 0), split(key, 1), split(value, 2),
-                                         reshape(key_padding_mask, {query.size(0), 1, 1, key.size(1)}), 0.0f, false,
-                                         unused);
-    const Tensor merged = reshape(permute(heads.context, {0, 2, 1, 3}), {query.size(0), query.size(1), E});
-    return {m.out_proj.forward(merged), heads.weights};
-}
-}  // namespace
-
-TEST_CASE("MultiheadAttention: heads read in place give the same bits as copying them out",
-          "[nn][attention][mha]") {
-    // head_scores / head_context (ops/attention_heads.cpp) make the same gemm calls on the same
-    // numbers as the copying version, so outputs and every gradient agree exactly. Sizes: W4's
-    // (tiles of the packed kernel) and one query row against 3 keys (gemm's thin-product path).
-    Rng rng(16);
-    for (const Shape& sizes : {Shape{2, 12, 12, 32, 4}, Shape{3, 1, 3, 8, 2}}) {
-        const int B = sizes[0], Tq = sizes[1], Tk = sizes[2], E = sizes[3], H = sizes[4];
-        nn::MultiheadAttention mha(E, H, rng);
-        for (int i = 0; i < 3 * E; ++i) mha.in_proj_bias.data()[i] = float(i % 7) * 0.1f - 0.3f;  // not all zero
-        const Tensor q = random_input({B, Tq, E}, rng), kv = random_input({B, Tk, E}, rng);
-        const Tensor mask = padding_mask(std::vector<int>(size_t(B), Tk > 1 ? Tk - 1 : 1), Tk);
-        const Tensor g_out = random_input({B, Tq, E}, rng), g_weights = random_input({B, H, Tq, Tk}, rng);
-        std::vector<std::vector<float>> results[2];
-        for (int copying = 0; copying < 2; ++copying) {
-            mha.zero_grad();
-            Tensor query = q.detach().requires_grad_(), key_value = kv.detach().requires_grad_();
-            const nn::AttentionOutput o = copying ? mha_by_copying_heads(mha, query, key_value, key_value, mask)
-                                                  : mha.forward(query, key_value, key_value, mask);
-            (sum(o.context * g_out) + sum(o.weights * g_weights)).backward();
-            results[copying] = {o.context.to_vector(), o.weights.to_vector(), query.grad().to_vector(),
-                                key_value.grad().to_vector()};
-            for (const auto& [name, p] : mha.named_parameters()) results[copying].push_back(p.grad().to_vector());
-        }
-        for (size_t i = 0; i < results[0].size(); ++i) {
-            INFO("B, Tq, Tk, E, H = " << shape_str(sizes) << ", result " << i
-                                      << " (context, weights, dL/dquery, dL/dkey_value, then the parameters' grads)");
-            REQUIRE(results[0][i] == results[1][i]);
-        }
-    }
-    // Shapes that do not fit are named in the error.
-    REQUIRE_THROWS_WITH(head_scores(zeros({2, 3, 6}), zeros({2, 4, 6}), 4, 1.0f),
-                        Contains("head_scores") && Contains("[2, 3, 6]") && Contains("4 heads"));
-    REQUIRE_THROWS_WITH(head_scores(zeros({2, 3, 6}), zeros({1, 4, 6}), 2, 1.0f), Contains("[1, 4, 6]"));
-    REQUIRE_THROWS_WITH(head_context(zeros({2, 2, 3, 4}), zeros({2, 5, 6})),
-                        Contains("head_context") && Contains("[2, 2, 3, 4]") && Contains("[2, 5, 6]"));
-}
-
 // ---- positional encoding -------------------------------------------------------------------
 
 TEST_CASE("PositionalEncoding: Vaswani's sinusoids added to the input", "[nn][positional]") {

@@ -101,8 +101,8 @@ void run_backward(const Tensor& root, const std::vector<float>& grad_output) {
     // Intermediate gradients start from zero on every pass, so calling backward twice on one
     // graph adds exactly twice into the leaves (the leaves are the ones that accumulate).
     // Emptied here, they are zero-filled on first use (Tensor::grad_data), just before the
-    // first rule adds into them: zeroing them all up front wrote every buffer twice, the first
-    // time long before it was needed (5 % of a training step).
+    // first rule adds into them: zeroing them all up front would write every buffer twice, the
+    // first time long before it is needed, when it has left the cache again.
     for (Node* n : order)
         if (n->backward) n->grad.clear();
     Node* r = root.node();

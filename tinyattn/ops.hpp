@@ -105,9 +105,13 @@ struct LSTMCellOutput {
     Tensor h, c;
 };
 LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Tensor& c);
+// The same step composed of ordinary ops, as lesson 05 writes it (read this one first).
+LSTMCellOutput lstm_cell_reference(const Tensor& gates_x, const Tensor& gates_h, const Tensor& c);
 // Bahdanau scores (ops/additive_scores.cpp): e[b, s] = Σ_a v[a] · tanh(query[b, a] + keys[b, s, a])
 // for query [B, A], keys [B, S, A], v [A] or [1, A] (a Linear(A, 1) weight) -> [B, S].
 Tensor additive_scores(const Tensor& query, const Tensor& keys, const Tensor& v);
+// The same scores composed of ordinary ops, tanh in plain sight (read this one first).
+Tensor additive_scores_reference(const Tensor& query, const Tensor& keys, const Tensor& v);
 // Multi-head attention's products with the heads read in place (ops/attention_heads.cpp): head h
 // of a [B, T, E] projection is its columns h·d .. h·d+d-1, d = E / heads.
 // head_scores: q [B, Tq, E], k [B, Tk, E] -> [B, heads, Tq, Tk], scale · Q_h·K_hᵀ for every head.

@@ -33,7 +33,7 @@ size_t shape_numel(const Shape& shape) {
 // A training step allocates and frees the same few hundred buffers every time. By default
 // glibc's malloc serves blocks of 128 KiB and more straight from the kernel (mmap) and hands
 // freed memory at the top of the heap back to it, so the next step gets fresh pages again:
-// one page fault and a kernel memset per 4 KiB, 5–10 % of a W3/W4 step (bench/README.md).
+// one page fault and a kernel memset per 4 KiB, at every step.
 // Keeping freed memory inside the process lets the next step reuse it; the peak memory use
 // is unchanged, it is just not returned between steps.
 #ifdef __GLIBC__

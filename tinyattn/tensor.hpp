@@ -27,8 +27,8 @@ size_t shape_numel(const Shape& shape);     // product of the dims (1 for a scal
 
 // The storage of a tensor's numbers (and of its gradient): a std::vector<float> whose resize()
 // leaves the new elements uninitialised, like torch.empty, where std::vector<float> writes zeros.
-// Most ops overwrite every element of their output, and zero-filling it first was 4–8 % of a
-// training step (bench/README.md). Zeros are asked for explicitly: assign(n, 0.0f).
+// Most ops overwrite every element of their output, so zeros written first would only be
+// memory traffic. Zeros are asked for explicitly: assign(n, 0.0f).
 // The allocator is std::allocator with one change: "construct a float" does nothing.
 template <class T>
 struct UninitializedAllocator : std::allocator<T> {

@@ -19,6 +19,10 @@
 // Labels are balanced overall and within every phenomenon (each example draws its label
 // first, then a sentence that has it).
 //
+// It also writes lexicon.tsv, "word<TAB>class": the class of every word the grammar uses to carry
+// sentiment (positive, negative, negator, intensifier, hedge, contrast); every other word is
+// "other". Lesson 15 measures how much attention each class gets.
+//
 // usage: gen_toy_sentiment [--seed N] [--out DIR]
 #include "generator_common.hpp"
 
@@ -191,20 +195,38 @@ gen::Splits make_splits(Rng& rng) {
             gen::append_splits(all, gen::split_examples(gen::generate_unique(rng, train + valid + test, make, seen),
                                                         valid, test, rng));
         }
-    // Mix the cells so the files do not list all "plain" examples first.
-    for (std::vector<gen::Example>* part : {&all.train, &all.valid, &all.test}) {
-        std::vector<int> order(part->size());
-        for (size_t i = 0; i < order.size(); ++i) order[i] = int(i);
-        rng.shuffle(order);
-        std::vector<gen::Example> mixed;
-        for (const int i : order) mixed.push_back((*part)[size_t(i)]);
-        *part = mixed;
-    }
+    gen::shuffle_splits(all, rng);  // mix the cells so the files do not list all "plain" examples first
     return all;
+}
+
+// lexicon.tsv: one line per word of the lists above, with its class.
+int write_lexicon(const std::string& dir) {
+    std::ofstream out(dir + "/lexicon.tsv");
+    out << "word\tclass\n";
+    auto write = [&](const std::vector<std::string>& phrases, const char* word_class) {
+        for (const std::string& phrase : phrases)
+            for (const std::string& word : gen::split(phrase)) out << word << "\t" << word_class << "\n";
+    };
+    for (const Polarity p : {POS, NEG}) {
+        write(kAdjectives[p], p == POS ? "positive" : "negative");
+        write(kVerbs[p], p == POS ? "positive" : "negative");
+    }
+    write({"not", "never"}, "negator");
+    write(kIntensifiers, "intensifier");
+    write(kHedges, "hedge");
+    write({"but", "although"}, "contrast");
+    if (!out) {
+        std::cerr << "gen_toy_sentiment: cannot write " << dir << "/lexicon.tsv\n";
+        return 1;
+    }
+    std::cout << "wrote " << dir << "/lexicon.tsv\n";
+    return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    return gen::run_generator(argc, argv, "toy-sentiment", {"text", "label", "phenomenon"}, 1, make_splits);
+    const int status =
+        gen::run_generator(argc, argv, "toy-sentiment", {"text", "label", "phenomenon"}, 1, make_splits);
+    return status != 0 ? status : write_lexicon(gen::parse_args(argc, argv, "toy-sentiment").out);
 }

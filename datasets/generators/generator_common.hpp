@@ -218,6 +218,19 @@ inline void print_stats(const std::string& name, const Splits& s, const std::vec
     }
 }
 
+// Shuffles the lines of each split (generators that build their splits cell by cell call this
+// so the files do not list one cell after the other).
+inline void shuffle_splits(Splits& all, Rng& rng) {
+    for (std::vector<Example>* part : {&all.train, &all.valid, &all.test}) {
+        std::vector<int> order(part->size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = int(i);
+        rng.shuffle(order);
+        std::vector<Example> mixed;
+        for (const int i : order) mixed.push_back((*part)[size_t(i)]);
+        *part = mixed;
+    }
+}
+
 // parse arguments -> make_splits(rng) -> write -> report, the same for every corpus.
 template <class MakeSplits>
 int run_generator(int argc, char** argv, const std::string& name, const std::vector<std::string>& column_names,

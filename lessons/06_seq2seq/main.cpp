@@ -1,7 +1,8 @@
 // Lesson 06 — sequence to sequence WITHOUT attention: the whole source sentence must fit into the
 // encoder's final state, one vector of 128 numbers.
 //
-// Trains tinyattn/models/seq2seq.hpp with AttentionKind::none on toy English → French, scores it
+// Trains tinyattn/models/seq2seq.hpp with lesson 06's decoder (FixedContextDecoder in
+// tinyattn/models/bahdanau.cpp) on toy English → French, scores it
 // on the held-out test split (corpus BLEU-4, exact match) and breaks BLEU down by source length:
 // the longer the sentence, the worse the fixed-size summary does. The bucket results are written
 // to plots/06_seq2seq_bleu_by_length.tsv so lesson 07 can draw them beside attention's.
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "tinyattn/models/bahdanau.hpp"
 #include "tinyattn/optim/adam.hpp"
 #include "tinyattn/plot/plot.hpp"
 #include "tinyattn/tasks/translation.hpp"
@@ -42,12 +44,11 @@ int main(int argc, char** argv) {
     models::Seq2SeqConfig cfg;
     cfg.src_vocab = data.src_vocab.size();
     cfg.tgt_vocab = data.tgt_vocab.size();
-    cfg.attention = models::AttentionKind::none;
-    models::Seq2Seq model(cfg);
+    models::Seq2Seq model(cfg, models::make_fixed_context_decoder);  // models/bahdanau.cpp
     const double lr = 3e-3;  // as lesson 07, so the two differ only in attention
     optim::Adam adam(model.parameters(), lr);
     if (!opt.resume.empty()) {
-        tasks::load_translation_checkpoint(opt.resume, model, tasks::seq2seq_config(cfg), adam, data, {info.name});
+        tasks::load_translation_checkpoint(opt.resume, model, tasks::seq2seq_config(model), adam, data, {info.name});
         std::printf("resumed from %s at epoch %d, step %ld\n", opt.resume.c_str(), first_epoch, step);
     }
     std::printf("model: %zu parameters, Adam lr %g, batch 32, gradient clipping at norm 1\n\n",

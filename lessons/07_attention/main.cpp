@@ -1,6 +1,7 @@
 // Lesson 07 — Bahdanau attention: an encoder–decoder that looks back at the source at every step.
 //
-// Trains the flagship model (tinyattn/models/seq2seq.hpp, AttentionKind::bahdanau) on toy English
+// Trains the flagship model (tinyattn/models/seq2seq.hpp with BahdanauDecoder, whose step is in
+// tinyattn/models/bahdanau.cpp) on toy English
 // → French, scores it on the held-out test split (corpus BLEU-4, exact match, BLEU by source
 // length against lesson 06's model without attention), draws the alignments it learned for a
 // reordering, a one-to-two (ne … pas) and a two-to-one (du / au) sentence, shows one alignment
@@ -11,6 +12,7 @@
 #include <iostream>
 #include <set>
 
+#include "tinyattn/models/bahdanau.hpp"
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/optim/adam.hpp"
 #include "tinyattn/plot/plot.hpp"
@@ -18,7 +20,6 @@
 #include "tinyattn/tinyattn.hpp"
 
 using namespace tinyattn;
-using models::AttentionKind;
 using tasks::TranslationData;
 
 namespace {
@@ -88,8 +89,8 @@ std::vector<BleuBucket> baseline_buckets(const LessonOptions& opt, const Transla
     }
     const int epochs = opt.epochs;  // as many as the attention model gets
     std::printf("no-attention baseline: %s not found, training one here for %d epoch(s)\n", from06.c_str(), epochs);
-    models::Seq2SeqConfig cfg{data.src_vocab.size(), data.tgt_vocab.size(), 64, 128, 0, AttentionKind::none};
-    models::Seq2Seq plain(cfg);
+    models::Seq2SeqConfig cfg{data.src_vocab.size(), data.tgt_vocab.size(), 64, 128, 0};
+    models::Seq2Seq plain(cfg, models::make_fixed_context_decoder);
     optim::Adam adam(plain.parameters(), kLearningRate);
     tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
     long step = 0;
@@ -128,11 +129,10 @@ int main(int argc, char** argv) {
     models::Seq2SeqConfig cfg;
     cfg.src_vocab = data.src_vocab.size();
     cfg.tgt_vocab = data.tgt_vocab.size();
-    cfg.attention = AttentionKind::bahdanau;
-    models::Seq2Seq model(cfg);
+    models::Seq2Seq model(cfg, models::make_bahdanau_decoder);  // the decoder step: models/bahdanau.cpp
     optim::Adam adam(model.parameters(), kLearningRate);
     if (!opt.resume.empty()) {
-        tasks::load_translation_checkpoint(opt.resume, model, tasks::seq2seq_config(cfg), adam, data, {info.name});
+        tasks::load_translation_checkpoint(opt.resume, model, tasks::seq2seq_config(model), adam, data, {info.name});
         std::printf("resumed from %s at epoch %d, step %ld\n", opt.resume.c_str(), first_epoch, step);
     }
     std::printf("model: %zu parameters, Adam lr %g, batch %d, gradient clipping at norm 1\n\n",
@@ -233,7 +233,7 @@ int main(int argc, char** argv) {
         models::Seq2SeqConfig dc = cfg;
         dc.src_vocab = dates.src_vocab.size();
         dc.tgt_vocab = dates.tgt_vocab.size();
-        models::Seq2Seq dmodel(dc);
+        models::Seq2Seq dmodel(dc, models::make_bahdanau_decoder);
         optim::Adam dadam(dmodel.parameters(), kLearningRate);
         long dstep = 0;
         Timer dtimer;

@@ -43,7 +43,7 @@ std::string variant_path(const std::string& base, LuongVariant v) {
 
 // What a variant's checkpoint records about its model (and --resume compares): lesson 07's sizes and which decoder.
 io::Metadata variant_config(const models::Seq2Seq& model, const models::LuongOptions& lo) {
-    io::Metadata config = tasks::seq2seq_config(model.config);
+    io::Metadata config = tasks::seq2seq_config(model);
     config["decoder"] = "luong";
     config["attention"] = models::luong_variant_name(lo.variant);
     config["input_feeding"] = lo.input_feeding ? "1" : "0";

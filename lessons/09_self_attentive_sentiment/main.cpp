@@ -256,6 +256,7 @@ int main(int argc, char** argv) {
                                                {plots + "04_embeddings_results.txt", plots + "05_lstm_results.txt"},
                                                "self-attentive BiLSTM", data.source, test)
               << "\n";
+    tasks::write_results(plots + "09_self_attentive_results.txt", "self-attentive BiLSTM", data.source, test);  // for lesson 15
     Report report;
     const tasks::SavedResults bag = tasks::read_results(plots + "04_embeddings_results.txt");
     if (bag.found && bag.source == data.source)

@@ -17,6 +17,7 @@
 #include "tinyattn/optim/adam.hpp"
 #include "tinyattn/optim/lr_scheduler.hpp"
 #include "tinyattn/plot/plot.hpp"
+#include "tinyattn/tasks/head_matrices.hpp"
 #include "tinyattn/tasks/translation.hpp"
 #include "tinyattn/tinyattn.hpp"
 
@@ -140,22 +141,6 @@ int pick_reordering(const std::vector<data::SentencePair>& test) {
             best = int(i);
     }
     return best;
-}
-
-// weights[l] [B, H, R, C] -> heads[l][h], the R×C matrix of batch row b.
-std::vector<std::vector<plot::Matrix>> per_head(const std::vector<Tensor>& weights, int b = 0) {
-    std::vector<std::vector<plot::Matrix>> layers;
-    for (const Tensor& w : weights) {
-        const int H = w.size(1), R = w.size(2), C = w.size(3);
-        layers.emplace_back();
-        for (int h = 0; h < H; ++h) {
-            plot::Matrix m(size_t(R), std::vector<float>(size_t(C), 0.0f));
-            for (int r = 0; r < R; ++r)
-                for (int c = 0; c < C; ++c) m[size_t(r)][size_t(c)] = w.data()[((size_t(b) * H + h) * R + r) * C + c];
-            layers.back().push_back(std::move(m));
-        }
-    }
-    return layers;
 }
 
 // The masking checks: the largest decoder self-attention weight ABOVE the diagonal (a future
@@ -306,16 +291,25 @@ int main(int argc, char** argv) {
     in_labels.insert(in_labels.end(), t.hyp.begin(), t.hyp.end());
     std::printf("\nthe sentence the figures show (test #%d):\n  EN   %s\n  REF  %s\n  OUT  %s\n\n", pick,
                 data::join(pair.src).c_str(), data::join(pair.tgt).c_str(), data::join(t.hyp).c_str());
-    plot::head_grid(plot_path(opt, "encoder_self"), per_head(inside.encoder_self_weights), src_labels, src_labels,
+    // Every head of every layer: three grids, bertviz's JSON and a page to explore them in a browser.
+    plot::ModelAttention views;
+    views.encoder_tokens = src_labels;
+    views.decoder_tokens = in_labels;  // the decoder's input: row i of cross-attention predicts out_labels[i]
+    views.encoder_attention = tasks::head_matrices(inside.encoder_self_weights);
+    views.decoder_attention = tasks::head_matrices(inside.decoder_self_weights);
+    views.cross_attention = tasks::head_matrices(inside.decoder_cross_weights);
+    plot::head_grid(plot_path(opt, "encoder_self"), views.encoder_attention, src_labels, src_labels,
                     {.title = "encoder self-attention: each source word (row) reads the source (columns)"});
-    plot::head_grid(plot_path(opt, "decoder_self"), per_head(inside.decoder_self_weights), in_labels, in_labels,
+    plot::head_grid(plot_path(opt, "decoder_self"), views.decoder_attention, in_labels, in_labels,
                     {.title = "decoder self-attention (causal): each target input (row) reads itself and the past"});
     const std::string view =
-        plot::head_grid(plot_path(opt, "cross"), per_head(inside.decoder_cross_weights), src_labels, out_labels,
+        plot::head_grid(plot_path(opt, "cross"), views.cross_attention, src_labels, out_labels,
                         {.title = "cross-attention: each output word (row) reads the source (columns)"});
     std::cout << view << "\n";
-    plot::export_attention_json(plot_path(opt, "attention.json"), src_labels, out_labels,
-                                per_head(inside.decoder_cross_weights));
+    plot::export_attention_json(plot_path(opt, "attention.json"), src_labels, out_labels, views.cross_attention);
+    plot::export_bertviz_json(plot_path(opt, "bertviz.json"), views);
+    plot::attention_page(plot_path(opt, "attention.html"), "lesson 10: Transformer, test sentence #" + std::to_string(pick),
+                         views);
     std::cout << plot::line_curves(plot_path(opt, "loss"), {curve.train, curve.valid},
                                    {.title = "Transformer on toy en-fr: cross-entropy per target token",
                                     .x_label = "optimizer step", .y_label = "loss"})
@@ -338,7 +332,8 @@ int main(int argc, char** argv) {
     report.set("padded_source_attention_max", masks.padded);
     report.set("total_seconds", total.seconds());
     report.write(opt.report);
-    std::printf("attention JSON %s\n", plot_path(opt, "attention.json").c_str());
+    std::printf("attention JSON %s and %s; open %s in a browser\n", plot_path(opt, "attention.json").c_str(),
+                plot_path(opt, "bertviz.json").c_str(), plot_path(opt, "attention.html").c_str());
     print_outputs(opt);
     return 0;
 }

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "tinyattn/models/bahdanau.hpp"
 #include "tinyattn/optim/adam.hpp"
 #include "tinyattn/plot/plot.hpp"
 #include "tinyattn/tasks/translation.hpp"
@@ -93,11 +94,11 @@ int main(int argc, char** argv) {
     models::Seq2SeqConfig cfg;  // lesson 07's: embedding 64, hidden 128, Bahdanau attention
     cfg.src_vocab = data.src_vocab.size();
     cfg.tgt_vocab = data.tgt_vocab.size();
-    models::Seq2Seq model(cfg);
+    models::Seq2Seq model(cfg, models::make_bahdanau_decoder);
     optim::Adam adam(model.parameters(), kLearningRate);
     std::string source = "trained here";
     if (!opt.resume.empty()) {
-        tasks::load_translation_checkpoint(opt.resume, model, tasks::seq2seq_config(cfg), adam, data,
+        tasks::load_translation_checkpoint(opt.resume, model, tasks::seq2seq_config(model), adam, data,
                                            {info.name, "07_attention"});
         source = "loaded from " + opt.resume;
         std::printf("resumed from %s (epoch %d, step %ld)\n", opt.resume.c_str(), loaded.first_epoch, step);

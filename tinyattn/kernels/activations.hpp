@@ -1,7 +1,8 @@
 // activations.hpp — exp, sigmoid and tanh for whole arrays, fast.
 //
 // std::tanh and std::exp are function calls the compiler cannot vectorise, and they are exact
-// to the last bit at a price: in an LSTM with attention, tanh alone was ~20% of a training step.
+// to the last bit at a price that an LSTM with attention pays for every gate and every score of
+// every step.
 // These versions are the Cephes single-precision algorithms (a few units in the last place,
 // far inside float32 training noise), written as plain branch-free arithmetic so that
 // `#pragma omp simd` loops run them 8 floats at a time.

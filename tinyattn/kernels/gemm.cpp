@@ -235,8 +235,8 @@ void micro_kernel(int kc, const float* a, const float* b, float* C, int ldc, int
 
 // Packed buffers, grown once and reused: no allocation per call in a training loop.
 // Only ever grow: resize() zero-fills every element it adds, so shrinking for a small product
-// and growing back for the next big one would memset the buffer on every call (that was 7 % of
-// a W1 step). Packing overwrites whatever it uses.
+// and growing back for the next big one would memset the buffer on every call, for numbers that
+// packing overwrites anyway.
 static float* grown_to(std::vector<float>& buf, std::size_t size) {
     if (buf.size() < size) buf.resize(size);
     return buf.data();

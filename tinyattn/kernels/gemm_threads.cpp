@@ -28,8 +28,8 @@ namespace {
 // order. Each thread works through its own block first — the same part of C every time, so the
 // weights it packed last time may still be in its cache — and then helps with the others'
 // blocks, taking their next chunks. A thread that runs slower (its core busy with something
-// else for a moment) so takes fewer chunks instead of making the others wait for it at the end:
-// with one fixed half each, the two threads of a W4 step spent ~10 % of every product waiting.
+// else for a moment) so takes fewer chunks instead of making the others wait for it at the end,
+// as it would with one fixed half each.
 //
 // How small a chunk may be depends on what it re-reads. A row chunk multiplies its rows of A by
 // all of op(B), packed once per thread; while that fits in L2 (as it does for most products of

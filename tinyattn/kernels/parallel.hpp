@@ -6,8 +6,8 @@
 //
 // Threads only help when each one has a core. On a busy machine (another training run, a
 // parallel build, `ctest -j2` running two lessons at once) the second thread may wait
-// milliseconds for a time slice, and every parallel region then waits for it: a lesson ran 7×
-// slower on two threads than on one that way. So a region that follows closely on the last one
+// milliseconds for a time slice, and every parallel region then waits for it, so two threads
+// end up far slower than one. So a region that follows closely on the last one
 // (its helper threads are still spinning, waiting for work) checks how late they started; after
 // three late starts in a row, tinyattn runs on one thread for the next 200 ms and then tries again. On an idle
 // machine the check never fires and costs a few clock reads per region (parallel.cpp).

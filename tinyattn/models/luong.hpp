@@ -11,7 +11,7 @@
 //   h̃_t  = tanh(W_c [ctx_t; s_t])          the "attentional state" (eq. 5)
 //   logits_t = W_s h̃_t                     (Decoder::out)
 //
-// Bahdanau (ContextDecoder): a_t from s_{t-1}, ctx_t goes INTO the cell, logits from [s_t; ctx_t].
+// Bahdanau (BahdanauDecoder, models/bahdanau.cpp): a_t from s_{t-1}, ctx_t goes INTO the cell, logits from [s_t; ctx_t].
 // Input feeding gives the cell the previous step's attentional state, so it knows what it has
 // just looked at (the paper's remedy for "coverage": words translated twice or never).
 //
@@ -69,6 +69,7 @@ public:
     DecoderCarry initial(const EncoderOutput& enc) const override;  // + h̃_0 = 0 with input feeding
     DecoderStepOutput step(const Tensor& emb_prev, const DecoderCarry& carry,
                            const DecoderMemory& memory) const override;
+    const char* attention_name() const override { return "luong"; }
 
     int hidden_size;
     bool input_feeding;
@@ -90,8 +91,7 @@ struct LuongOptions {
     bool scaled = true;        // dot, general, local-p: score with s_t / √H (see the top of this file)
 };
 
-// A Seq2Seq with lesson 07's encoder and a LuongDecoder (config.attention is not used;
-// config.attn_dim is the concat score's and the local-p predictor's width, 0 = hidden_size).
+// A Seq2Seq with lesson 07's encoder and a LuongDecoder (config.attn_dim is the concat score's and the local-p predictor's width, 0 = hidden_size).
 // (A pointer: modules hold references to their members, so they never move.)
 std::unique_ptr<Seq2Seq> make_luong_seq2seq(const Seq2SeqConfig& config, const LuongOptions& options,
                                             Rng& rng = global_rng());

@@ -48,20 +48,6 @@ EncoderOutput Encoder::forward(const std::vector<int>& src, int B, int S, const 
     return out;
 }
 
-// ---- attention ----------------------------------------------------------------------------
-
-BahdanauAttention::BahdanauAttention(int query_dim, int key_dim, int attn_dim, Rng& rng)
-    : attn(query_dim, key_dim, attn_dim, rng) {
-    register_module("attn", attn);
-}
-
-Tensor BahdanauAttention::prepare(const Tensor& states) const { return attn.precompute_keys(states); }
-
-nn::AttentionOutput BahdanauAttention::attend(const Tensor& query, const Tensor& prepared, const Tensor& states,
-                                              const Tensor& key_padding_mask) const {
-    return attn.forward_precomputed(query, prepared, states, key_padding_mask);
-}
-
 // ---- decoders ---------------------------------------------------------------------------
 
 Decoder::Decoder(int vocab, int emb, int output_dim, Rng& rng)
@@ -72,52 +58,7 @@ Decoder::Decoder(int vocab, int emb, int output_dim, Rng& rng)
 
 DecoderCarry Decoder::initial(const EncoderOutput& enc) const { return {enc.final, Tensor()}; }
 
-const char* attention_kind_name(AttentionKind kind) { return kind == AttentionKind::none ? "none" : "bahdanau"; }
-
-ContextDecoder::ContextDecoder(int vocab, int emb, int hidden, std::unique_ptr<SourceAttention> attn, Rng& rng)
-    : Decoder(vocab, emb, 2 * hidden, rng), hidden_size(hidden), cell(emb + hidden, hidden, true, rng),
-      attention(std::move(attn)) {
-    register_module("cell", cell);
-    if (attention) register_module("attention", *attention);
-}
-
-DecoderMemory ContextDecoder::prepare(const EncoderOutput& enc) const {
-    DecoderMemory m;
-    m.states = enc.states;
-    m.key_padding_mask = enc.key_padding_mask;
-    m.final_h = enc.final.h;
-    if (attention) m.prepared = attention->prepare(enc.states);  // W_k h_j: once per batch, not per step
-    return m;
-}
-
-DecoderStepOutput ContextDecoder::step(const Tensor& emb_prev, const DecoderCarry& carry,
-                                       const DecoderMemory& memory) const {
-    DecoderStepOutput r;
-    Tensor ctx;
-    if (attention) {
-        // Bahdanau: the query is the PREVIOUS decoder state s_{t-1} — "where should I look
-        // before I write word t?"
-        nn::AttentionOutput a = attention->attend(carry.state.h, memory.prepared, memory.states,
-                                                  memory.key_padding_mask);
-        ctx = a.context;
-        r.attention = a.weights;
-    } else {
-        ctx = memory.final_h;  // lesson 06: the same summary vector at every step
-    }
-    r.next.state = cell.forward(concat({emb_prev, ctx}, 1), carry.state);
-    r.output = concat({r.next.state.h, ctx}, 1);  // the output layer sees s_t and ctx_t
-    return r;
-}
-
 // ---- the whole model ---------------------------------------------------------------------
-
-static std::unique_ptr<Decoder> make_decoder(const Seq2SeqConfig& c, Rng& rng) {
-    const int attn_dim = c.attn_dim > 0 ? c.attn_dim : c.hidden_size;
-    std::unique_ptr<SourceAttention> attention;
-    if (c.attention == AttentionKind::bahdanau)
-        attention = std::make_unique<BahdanauAttention>(c.hidden_size, c.hidden_size, attn_dim, rng);
-    return std::make_unique<ContextDecoder>(c.tgt_vocab, c.embedding_dim, c.hidden_size, std::move(attention), rng);
-}
 
 static Seq2SeqConfig checked(const Seq2SeqConfig& c) {
     if (c.src_vocab <= 4 || c.tgt_vocab <= 4 || c.embedding_dim <= 0 || c.hidden_size <= 0)
@@ -134,7 +75,7 @@ Seq2Seq::Seq2Seq(const Seq2SeqConfig& c, std::unique_ptr<Decoder> dec, Rng& rng)
 }
 
 // The encoder is built first, then the decoder (the order the Rng draws their weights).
-Seq2Seq::Seq2Seq(const Seq2SeqConfig& c, Rng& rng)
+Seq2Seq::Seq2Seq(const Seq2SeqConfig& c, DecoderFactory make_decoder, Rng& rng)
     : config(checked(c)), encoder(c.src_vocab, c.embedding_dim, c.hidden_size, rng), decoder(make_decoder(c, rng)) {
     register_module("encoder", encoder);
     register_module("decoder", *decoder);

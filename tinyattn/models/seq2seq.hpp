@@ -7,17 +7,14 @@
 //       (s_t, c_t)   = LSTMCell([emb(y_{t-1}); ctx_t], (s_{t-1}, c_{t-1}))
 //       logits_t     = Linear([s_t; ctx_t])                  → softmax over the target vocabulary
 //
-// The one difference between lesson 06 and lesson 07 is ctx_t:
-//   AttentionKind::none       ctx_t = h_S, the encoder's final state, at every step (Cho et al.
-//                             2014): the whole sentence squeezed into one 128-float vector.
-//   AttentionKind::bahdanau   ctx_t = Σ_j α_tj h_j, α_t = softmax_j(vᵀ tanh(W_q s_{t-1} + W_k h_j))
-//                             (Bahdanau et al. 2015): a fresh mix of the source at every step.
+// The one difference between lesson 06 and lesson 07 is ctx_t, and it lives in the decoder's
+// step(): models/bahdanau.cpp holds both decoders side by side.
+//   lesson 06   FixedContextDecoder   ctx_t = h_S, the encoder's final state, at every step
+//   lesson 07   BahdanauDecoder       ctx_t = Σ_j α_tj h_j, α_t = softmax_j(vᵀ tanh(W_q s_{t-1} + W_k h_j))
+//   lesson 08   LuongDecoder          attends with s_t AFTER the cell (models/luong.hpp)
 //
-// Seams for other decoders: `SourceAttention` (below) is "score the source for a query, return
-// context + weights", and `Decoder` is "one step from (prev token, state, encoder memory)".
-// A Luong decoder (attend with s_t AFTER the cell, attentional state h̃ = tanh(W_c[ctx; s_t]),
-// input feeding) is another Decoder subclass; Luong scores are other SourceAttention subclasses.
-// Seq2Seq, the loss and the greedy/beam adapter only talk to these two interfaces.
+// `Decoder` is "one step from (prev token, state, encoder memory)"; Seq2Seq, the loss and the
+// greedy/beam adapter only talk to it. `SourceAttention` is the seam for Luong's scores.
 #pragma once
 #include <memory>
 #include <string>
@@ -25,7 +22,7 @@
 
 #include "tinyattn/data/batching.hpp"
 #include "tinyattn/eval/decode.hpp"
-#include "tinyattn/nn/additive_attention.hpp"
+#include "tinyattn/nn/attention.hpp"
 #include "tinyattn/nn/embedding.hpp"
 #include "tinyattn/nn/linear.hpp"
 #include "tinyattn/nn/lstm.hpp"
@@ -63,22 +60,12 @@ public:
                                        const Tensor& key_padding_mask) const = 0;
 };
 
-// Bahdanau's additive score on nn::AdditiveAttention (W_q no bias, W_k bias, v no bias).
-class BahdanauAttention : public SourceAttention {
-public:
-    BahdanauAttention(int query_dim, int key_dim, int attn_dim, Rng& rng = global_rng());
-    Tensor prepare(const Tensor& states) const override;  // W_k h_j for every j, once
-    nn::AttentionOutput attend(const Tensor& query, const Tensor& prepared, const Tensor& states,
-                               const Tensor& key_padding_mask) const override;
-    nn::AdditiveAttention attn;
-};
-
 // ---- decoders ---------------------------------------------------------------------------
 
 // What a decoder reads from the encoder, prepared once per batch (or per sentence when decoding).
 struct DecoderMemory {
     Tensor states;           // [B, S, H]
-    Tensor prepared;         // SourceAttention::prepare(states), or undefined without attention
+    Tensor prepared;         // per-sentence work of the attention (Bahdanau: W_k h_j), or undefined
     Tensor key_padding_mask; // [B, S] or undefined
     Tensor final_h;          // [B, H] the encoder's final h (the fixed context without attention)
 };
@@ -104,27 +91,12 @@ public:
     virtual DecoderStepOutput step(const Tensor& emb_prev, const DecoderCarry& carry, const DecoderMemory& memory) const = 0;
     // logits [.., V] from step outputs [.., D] — one gemm for all steps of a batch.
     Tensor logits(const Tensor& outputs) const { return out.forward(outputs); }
+    // What it attends with, for checkpoint metadata: "none", "bahdanau", "luong".
+    virtual const char* attention_name() const = 0;
 
     Decoder(int vocab_size, int embedding_dim, int output_dim, Rng& rng);
     nn::Embedding embedding;  // target embedding, padding_idx 0
     nn::Linear out;           // [D] -> target vocabulary
-};
-
-enum class AttentionKind { none, bahdanau };
-const char* attention_kind_name(AttentionKind kind);  // "none", "bahdanau"
-
-// Lessons 06 and 07: LSTMCell([emb(y_{t-1}); ctx_t]) with ctx_t = h_S (none) or attention(s_{t-1}).
-class ContextDecoder : public Decoder {
-public:
-    // attention: undefined (nullptr) = lesson 06's fixed context h_S.
-    ContextDecoder(int vocab_size, int embedding_dim, int hidden_size, std::unique_ptr<SourceAttention> attention,
-                   Rng& rng = global_rng());
-    DecoderMemory prepare(const EncoderOutput& enc) const override;
-    DecoderStepOutput step(const Tensor& emb_prev, const DecoderCarry& carry, const DecoderMemory& memory) const override;
-
-    int hidden_size;
-    nn::LSTMCell cell;                           // input E + H, hidden H
-    std::unique_ptr<SourceAttention> attention;  // nullptr without attention
 };
 
 // ---- the whole model ---------------------------------------------------------------------
@@ -134,8 +106,11 @@ struct Seq2SeqConfig {
     int embedding_dim = 64;
     int hidden_size = 128;
     int attn_dim = 0;                            // 0: = hidden_size (W1)
-    AttentionKind attention = AttentionKind::bahdanau;
 };
+
+// Makes the decoder for a config: make_fixed_context_decoder (lesson 06), make_bahdanau_decoder
+// (lesson 07) in models/bahdanau.hpp.
+using DecoderFactory = std::unique_ptr<Decoder> (*)(const Seq2SeqConfig& config, Rng& rng);
 
 struct Seq2SeqOutput {
     Tensor logits;     // [B, T, V]
@@ -144,8 +119,10 @@ struct Seq2SeqOutput {
 
 class Seq2Seq : public nn::Module {
 public:
-    explicit Seq2Seq(const Seq2SeqConfig& config, Rng& rng = global_rng());
-    // A subclass-free way to plug in another decoder (lesson 08): the encoder is built here.
+    // Builds the encoder, then make_decoder(config, rng) (the order the Rng draws their weights):
+    //   models::Seq2Seq model(config, models::make_bahdanau_decoder);
+    Seq2Seq(const Seq2SeqConfig& config, DecoderFactory make_decoder, Rng& rng = global_rng());
+    // With a decoder built beforehand (lesson 08): the encoder is built here.
     Seq2Seq(const Seq2SeqConfig& config, std::unique_ptr<Decoder> decoder, Rng& rng = global_rng());
 
     // Teacher-forced pass over a padded batch (data::collate_pairs).

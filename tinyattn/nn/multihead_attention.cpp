@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "tinyattn/nn/scaled_dot_product.hpp"
 #include "tinyattn/ops.hpp"
 
 namespace tinyattn::nn {
@@ -34,8 +35,8 @@ Tensor MultiheadAttention::project(const Tensor& x, int which) const {
     return linear(x, w, b);  // [B, T, E]: head h is columns h·d .. h·d+d-1
 }
 
-AttentionOutput MultiheadAttention::forward(const Tensor& query, const Tensor& key, const Tensor& value,
-                                            const Tensor& key_padding_mask, const Tensor& attn_mask) const {
+Tensor MultiheadAttention::checked_mask(const Tensor& query, const Tensor& key, const Tensor& value,
+                                        const Tensor& key_padding_mask, const Tensor& attn_mask) const {
     for (const Tensor* t : {&query, &key, &value}) check_defined("MultiheadAttention", *t);
     const bool ok = query.dim() == 3 && key.dim() == 3 && value.shape() == key.shape() &&
                     query.size(0) == key.size(0) && query.size(2) == embed_dim && key.size(2) == embed_dim;
@@ -54,11 +55,32 @@ AttentionOutput MultiheadAttention::forward(const Tensor& query, const Tensor& k
     Tensor mask;
     if (key_padding_mask.defined()) mask = reshape(key_padding_mask, {B, 1, 1, Tk});
     if (attn_mask.defined()) mask = mask.defined() ? add(mask, attn_mask) : attn_mask;
+    return mask;
+}
 
+// ---- the textbook version: copy the heads out, attend, copy them back ------------------------
+AttentionOutput MultiheadAttention::forward_reference(const Tensor& query, const Tensor& key, const Tensor& value,
+                                                      const Tensor& key_padding_mask, const Tensor& attn_mask) const {
+    const Tensor mask = checked_mask(query, key, value, key_padding_mask, attn_mask);
+    const int B = query.size(0), H = num_heads, d = head_dim;
+    // [B, T, E] -> [B, T, H, d] -> [B, H, T, d]: head h's d columns become a [T, d] matrix of its own
+    auto split_heads = [&](const Tensor& x) { return permute(reshape(x, {B, x.size(1), H, d}), {0, 2, 1, 3}); };
+    const AttentionOutput heads =  // per head: softmax(Q_h·K_hᵀ / √d) · V_h
+        scaled_dot_product_attention(split_heads(project(query, 0)), split_heads(project(key, 1)),
+                                     split_heads(project(value, 2)), mask, dropout, is_training(), *rng_);
+    // [B, H, Tq, d] -> [B, Tq, H, d] -> [B, Tq, E]: Concat(head_1..head_H), then W^O
+    const Tensor concat = reshape(permute(heads.context, {0, 2, 1, 3}), {B, query.size(1), embed_dim});
+    return {out_proj.forward(concat), heads.weights};
+}
+
+// ---- the same without the copies ---------------------------------------------------------------
+AttentionOutput MultiheadAttention::forward(const Tensor& query, const Tensor& key, const Tensor& value,
+                                            const Tensor& key_padding_mask, const Tensor& attn_mask) const {
+    const Tensor mask = checked_mask(query, key, value, key_padding_mask, attn_mask);
     // Per head h: softmax(Q_h·K_hᵀ / √d) · V_h. The heads are not copied out into [B, H, T, d]
-    // tensors (reshape + permute, as scaled_dot_product.cpp would need): head_scores and
-    // head_context multiply each head where it lies in the projections (ops/attention_heads.cpp),
-    // and the contexts land side by side in [B, Tq, E], ready for W^O.
+    // tensors (as forward_reference does): head_scores and head_context multiply each head where
+    // it lies in the projections (ops/attention_heads.cpp), and the contexts land side by side
+    // in [B, Tq, E], ready for W^O.
     const Tensor scores = head_scores(project(query, 0), project(key, 1), num_heads,
                                       1.0f / std::sqrt(float(head_dim)));  // [B, H, Tq, Tk]
     const Tensor weights = masked_softmax(scores, mask);

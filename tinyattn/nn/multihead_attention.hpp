@@ -49,6 +49,13 @@ public:
     // PyTorch's default need_weights=True returns the head average: mean(weights, 1).
     AttentionOutput forward(const Tensor& query, const Tensor& key, const Tensor& value,
                             const Tensor& key_padding_mask = Tensor(), const Tensor& attn_mask = Tensor()) const;
+    // The same attention as the textbook writes it (read this one first): copy the heads out of
+    // each projection ([B, T, E] -> [B, H, T, d]), scaled_dot_product_attention on all heads at
+    // once, copy the contexts back side by side, W^O. forward() gives the same bits without the
+    // copies (ops/attention_heads.cpp; tests/test_fused_ops.cpp holds them equal).
+    AttentionOutput forward_reference(const Tensor& query, const Tensor& key, const Tensor& value,
+                                      const Tensor& key_padding_mask = Tensor(),
+                                      const Tensor& attn_mask = Tensor()) const;
 
     int embed_dim, num_heads, head_dim;
     float dropout;
@@ -59,6 +66,9 @@ private:
     // [B, T, E] -> one of the three projections (0 query, 1 key, 2 value), [B, T, E]:
     // head h reads its columns h·head_dim .. h·head_dim + head_dim - 1 in place
     Tensor project(const Tensor& x, int which) const;
+    // Checks the shapes and returns the one mask over the scores [B, H, Tq, Tk] (or undefined).
+    Tensor checked_mask(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& key_padding_mask,
+                        const Tensor& attn_mask) const;
 };
 
 }  // namespace tinyattn::nn

@@ -1,8 +1,10 @@
-// additive_scores.cpp — Bahdanau's score e[b, s] = vᵀ tanh(q[b] + k[b, s]) as one fused op.
+// additive_scores.cpp — Bahdanau's score e[b, s] = vᵀ tanh(q[b] + k[b, s]): first as the chapter
+// writes it (additive_scores_reference, composed of ordinary ops), then as one fused op.
 //
-// With ops it is add (q broadcast over the S keys), tanh, a Linear to one output and two
-// reshapes: four [B, S, A] tensors per decoder step. Fused, the tanh values are the only
-// [B, S, A] buffer, kept for backward.
+// Read additive_scores_reference first: the query added to every key, tanh, the dot product
+// with v. Composed, that makes [B, S, A] tensors for the sum, the tanh and the reshapes at every
+// decoder step; fused, the tanh values are the only [B, S, A] buffer, kept for backward.
+// test_fused_ops holds the two equal (values and gradients).
 //   forward:   t[b,s,a] = tanh(q[b,a] + k[b,s,a]),   e[b,s] = Σ_a v[a]·t[b,s,a]
 //   backward:  u = dL/de[b,s]·v[a]·(1 - t²)   (through the tanh)
 //              dL/dq[b,a] = Σ_s u,   dL/dk[b,s,a] = u,   dL/dv[a] = Σ_{b,s} dL/de[b,s]·t[b,s,a]
@@ -13,6 +15,15 @@
 
 namespace tinyattn {
 
+// ---- the reference: e = vᵀ tanh(q + k), op by op ---------------------------------------------
+Tensor additive_scores_reference(const Tensor& query, const Tensor& keys, const Tensor& v) {
+    const int B = keys.size(0), S = keys.size(1), A = keys.size(2);
+    const Tensor t = tanh(keys + reshape(query, {B, 1, A}));  // [B, S, A]: the query broadcast over the S keys
+    const Tensor e = matmul(reshape(t, {B * S, A}), reshape(v, {A, 1}));  // [B·S, 1]: Σ_a t[b, s, a]·v[a]
+    return reshape(e, {B, S});
+}
+
+// ---- the fused op ----------------------------------------------------------------------------
 Tensor additive_scores(const Tensor& query, const Tensor& keys, const Tensor& v) {
     check_defined("additive_scores", query);
     check_defined("additive_scores", keys);

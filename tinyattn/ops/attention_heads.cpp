@@ -1,11 +1,12 @@
 // attention_heads.cpp — multi-head attention's two products, reading the heads in place.
 //
 // With H heads of d = E / H numbers each, head h of a [B, T, E] projection is its columns
-// h·d .. h·d+d-1. The textbook way (nn/scaled_dot_product.cpp) first copies the heads out:
-// reshape to [B, T, H, d], permute to [B, H, T, d], and after the products permute and reshape
-// back — about a dozen copies per attention call, forward and backward (a quarter of a small
-// Transformer's training step: W4 in bench/README.md). gemm takes a row stride, so a head can
-// be multiplied right where it is: its rows are d numbers long but E apart. Per (b, h):
+// h·d .. h·d+d-1. The textbook way, MultiheadAttention::forward_reference in
+// nn/multihead_attention.cpp (read it first), copies the heads out: reshape to [B, T, H, d],
+// permute to [B, H, T, d], scaled_dot_product_attention, then permute and reshape back — about a
+// dozen copies per attention call, forward and backward, in a small Transformer's step where
+// the products themselves are small (W4 in bench/README.md). gemm takes a row stride, so a head
+// can be multiplied right where it is: its rows are d numbers long but E apart. Per (b, h):
 //   head_scores:   S = scale · Q_h · K_hᵀ          [Tq, Tk]   from q [B, Tq, E], k [B, Tk, E]
 //   head_context:  C_h = P · V_h                  [Tq, d]    written into columns h·d.. of [B, Tq, E]
 // Backward (G = dL/d(output) of the same head):
@@ -13,7 +14,7 @@
 //   head_context:  dL/dP = G · V_hᵀ,  dL/dV_h = Pᵀ · G
 // The products are the same gemm calls, on the same numbers in the same order, as the copying
 // version (K_h is transposed into a small scratch block as the copying version's transpose did),
-// so both give the same bits — tests/test_nn_attention.cpp checks it.
+// so both give the same bits — tests/test_fused_ops.cpp checks it.
 #include <stdexcept>
 #include <vector>
 

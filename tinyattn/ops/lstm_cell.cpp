@@ -1,13 +1,19 @@
-// lstm_cell.cpp — the elementwise half of an LSTM step as one fused op (two output nodes).
+// lstm_cell.cpp — the elementwise half of an LSTM step: first as the chapter writes it
+// (lstm_cell_reference, composed of ordinary ops), then as one fused op (lstm_cell).
 //
 // From the two halves of the gate pre-activations, gx = x·W_ihᵀ + b_ih and gh = h·W_hhᵀ + b_hh
 // (each [B, 4H], gates in PyTorch's order i, f, g, o), and the old cell c [B, H]:
 //   i = σ(gx_i + gh_i)   f = σ(gx_f + gh_f)   g = tanh(gx_g + gh_g)   o = σ(gx_o + gh_o)
 //   c' = f ⊙ c + i ⊙ g          h' = o ⊙ tanh(c')
-// Written with separate ops this is an add, four narrows, five activations, three products and
-// a sum: eleven tensors per step, each allocated, filled and later walked backwards. Here it is
-// one pass over the numbers. c' and h' are two graph nodes ("lstm_cell_c" and "lstm_cell_h")
-// that share the saved gate activations; h' reads c' like any other child.
+// Read lstm_cell_reference first: it is these two lines, op by op, and autograd derives its
+// gradient. Composed, a step makes eleven tensors (an add, four narrows, five activations, three
+// products and a sum), each allocated, filled and later walked backwards; the fused lstm_cell
+// does the same arithmetic in one pass over the numbers, with the backward rules written out.
+// test_nn_recurrent holds the two equal (values and gradients).
+//
+// The fused op is two graph nodes, c' ("lstm_cell_c") and h' ("lstm_cell_h", a child of c').
+// Each rule writes only its own part: h' the gradient of the o gates and of c', c' those of
+// i, f, g and of c. Neither depends on the other having run.
 #include <memory>
 
 #include "tinyattn/autograd.hpp"
@@ -17,21 +23,34 @@
 
 namespace tinyattn {
 
+// ---- the reference: the step as lesson 05 writes it, op by op -------------------------------
+LSTMCellOutput lstm_cell_reference(const Tensor& gates_x, const Tensor& gates_h, const Tensor& c) {
+    const int H = c.size(1);
+    const Tensor pre = gates_x + gates_h;                // [B, 4H]: i f g o
+    const Tensor i = sigmoid(narrow(pre, 1, 0 * H, H));  // input gate
+    const Tensor f = sigmoid(narrow(pre, 1, 1 * H, H));  // forget gate
+    const Tensor g = tanh(narrow(pre, 1, 2 * H, H));     // candidate memory
+    const Tensor o = sigmoid(narrow(pre, 1, 3 * H, H));  // output gate
+    const Tensor c_new = f * c + i * g;                  // c' = f ⊙ c + i ⊙ g
+    return {o * tanh(c_new), c_new};                     // h' = o ⊙ tanh(c')
+}
+
+// ---- the fused op ----------------------------------------------------------------------------
 namespace {
 // Batch rows are independent, so the threads share them (parallel_for). The forward pass of a
 // row costs far more than its element count says: per hidden unit three sigmoids and two tanh
 // (each an exp polynomial and a division, about 8 simple operations) and ~8 simple operations.
 constexpr size_t kForwardWorkPerUnit = 5 * 8 + 8;
-// The backward rules, likewise per hidden unit: h' ~8 operations; c' ~25 (four gate gradients
-// of 3-4 operations each, each added into two buffers, and dc). Counted so, a batch of 32
-// (H = 128), whose rule of c' takes ~29 µs on one core, is shared among the threads.
-constexpr size_t kBackwardHWorkPerUnit = 8;
-constexpr size_t kBackwardCWorkPerUnit = 25;
+// The backward rules, likewise per hidden unit: h' ~12 operations (the o gradient, added into
+// two buffers, and dc'); c' ~21 (three gate gradients of 3-4 operations each, each added into two
+// buffers, and dc). Counted so, a batch of 32 with H = 128 is shared among the threads rather
+// than run on one.
+constexpr size_t kBackwardHWorkPerUnit = 12;
+constexpr size_t kBackwardCWorkPerUnit = 21;
 
 struct Saved {
     FloatBuffer act;     // [B, 4H]: i, f, g, o after their activations
     FloatBuffer tanh_c;  // [B, H]: tanh(c')
-    FloatBuffer d_o;     // [B, H]: dL/d(pre-activation of o), from the rule of h' for the rule of c'
 };
 
 // One batch row of the forward pass. Each loop applies one function to a plain array, the
@@ -51,27 +70,15 @@ void cell_row(const float* gx, const float* gh, const float* c_old, size_t H, fl
     for (size_t j = 0; j < H; ++j) h_out[j] = o[j] * tc[j];
 }
 
-// dL/d(pre-activation) goes to both halves, gx and gh, because they were summed.
-// The gradient buffers are looked up once per backward call (nullptr: no gradient wanted).
-// A buffer no gradient has reached yet is fresh: its rows are stored, not added to zeros.
-struct GateGrads {
-    float* gx = nullptr;
-    float* gh = nullptr;
-    bool gx_fresh = false, gh_fresh = false;
-    GateGrads(const Tensor& gates_x, const Tensor& gates_h) {
-        if (gates_x.requires_grad()) gx = gates_x.grad_data_fresh(gx_fresh);
-        if (gates_h.requires_grad()) gh = gates_h.grad_data_fresh(gh_fresh);
-    }
-    void put(size_t at, const float* d, size_t n) const {
-        put_row(gx, gx_fresh, at, d, n);
-        put_row(gh, gh_fresh, at, d, n);
-    }
-    static void put_row(float* g, bool fresh, size_t at, const float* d, size_t n) {
+// dL/d(pre-activation) of `n` gate columns of row `at` goes to both halves, gx and gh,
+// because they were summed: grad(gates_x) += d, grad(gates_h) += d (nullptr: not wanted).
+void add_gate_grads(float* gx, float* gh, size_t at, const float* d, size_t n) {
+    for (float* g : {gx, gh})
         if (g)
 #pragma omp simd
-            for (size_t k = 0; k < n; ++k) add_or_store(g[at + k], d[k], fresh);
-    }
-};
+            for (size_t k = 0; k < n; ++k) g[at + k] += d[k];
+}
+float* grad_or_null(const Tensor& t) { return t.requires_grad() ? t.grad_data() : nullptr; }
 }  // namespace
 
 LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Tensor& c) {
@@ -95,40 +102,32 @@ LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Ten
             cell_row(gx_all + b * 4 * H, gh_all + b * 4 * H, c_all + b * H, H, saved->act.data() + b * 4 * H,
                      saved->tanh_c.data() + b * H, c_new_all + b * H, h_new_all + b * H);
     });
-    // h' is a child of c', so the rule of h' runs first. It leaves dL/d(o) in `saved`, and the rule
-    // of c' writes all four gate gradients of a row in one pass (stored, not added, into a fresh
-    // buffer: no zero-filling of the [B, 4H] gradients first).
     if (h_new.requires_grad())
-        // h' = o⊙tanh(c'):  do = dh'⊙tanh(c')·o(1-o),  dc' += dh'⊙o·(1 - tanh²(c'))
-        set_backward(h_new, [c_new, saved, B, H](const Node& node) {
-            bool fresh = false;
-            float* dc_new = c_new.requires_grad() ? c_new.grad_data_fresh(fresh) : nullptr;
-            saved->d_o.resize(B * H);
+        // h' = o⊙tanh(c'):  d(pre-activation of o) = dh'⊙tanh(c')·o(1-o),  dc' += dh'⊙o·(1 - tanh²(c'))
+        set_backward(h_new, [c_new, gates_x, gates_h, saved, B, H](const Node& node) {
+            float *dc_new = grad_or_null(c_new), *dgx = grad_or_null(gates_x), *dgh = grad_or_null(gates_h);
             parallel_for(B, kBackwardHWorkPerUnit * H, [&](size_t first, size_t last) {
+                std::vector<float> d_o(H);
                 for (size_t b = first; b < last; ++b) {
                     const float* o = saved->act.data() + b * 4 * H + 3 * H;
                     const float* tc = saved->tanh_c.data() + b * H;
                     const float* d = node.grad.data() + b * H;
-                    float* d_o = saved->d_o.data() + b * H;
 #pragma omp simd
                     for (size_t j = 0; j < H; ++j) d_o[j] = d[j] * tc[j] * o[j] * (1.0f - o[j]);
+                    add_gate_grads(dgx, dgh, b * 4 * H + 3 * H, d_o.data(), H);
                     if (dc_new)
 #pragma omp simd
-                        for (size_t j = 0; j < H; ++j)
-                            add_or_store(dc_new[b * H + j], d[j] * o[j] * (1.0f - tc[j] * tc[j]), fresh);
+                        for (size_t j = 0; j < H; ++j) dc_new[b * H + j] += d[j] * o[j] * (1.0f - tc[j] * tc[j]);
                 }
             });
         });
     if (c_new.requires_grad())
-        // c' = f⊙c + i⊙g:  dc = dc'⊙f,  di = dc'⊙g,  df = dc'⊙c,  dg = dc'⊙i;
+        // c' = f⊙c + i⊙g:  dc += dc'⊙f,  di = dc'⊙g,  df = dc'⊙c,  dg = dc'⊙i;
         // through the activations: σ' = σ(1-σ), tanh' = 1 - tanh²
         set_backward(c_new, [gates_x, gates_h, c, saved, B, H](const Node& node) {
-            const GateGrads grads(gates_x, gates_h);
-            bool dc_fresh = false;
-            float* dc = c.requires_grad() ? c.grad_data_fresh(dc_fresh) : nullptr;
-            const float* d_o_all = saved->d_o.empty() ? nullptr : saved->d_o.data();  // empty: h' got no gradient
+            float *dc = grad_or_null(c), *dgx = grad_or_null(gates_x), *dgh = grad_or_null(gates_h);
             parallel_for(B, kBackwardCWorkPerUnit * H, [&](size_t first, size_t last) {
-                std::vector<float> d_pre(4 * H);  // one row's dL/d(pre-activation) of i, f, g, o
+                std::vector<float> d_pre(3 * H);  // one row's dL/d(pre-activation) of i, f, g
                 for (size_t b = first; b < last; ++b) {
                     const float* act = saved->act.data() + b * 4 * H;
                     const float *i = act, *f = act + H, *g = act + 2 * H;
@@ -139,15 +138,13 @@ LSTMCellOutput lstm_cell(const Tensor& gates_x, const Tensor& gates_h, const Ten
                         d_pre[j] = d[j] * g[j] * i[j] * (1.0f - i[j]);
                         d_pre[H + j] = d[j] * c_old[j] * f[j] * (1.0f - f[j]);
                         d_pre[2 * H + j] = d[j] * i[j] * (1.0f - g[j] * g[j]);
-                        d_pre[3 * H + j] = d_o_all ? d_o_all[b * H + j] : 0.0f;
                     }
-                    grads.put(b * 4 * H, d_pre.data(), 4 * H);
+                    add_gate_grads(dgx, dgh, b * 4 * H, d_pre.data(), 3 * H);
                     if (dc)
 #pragma omp simd
-                        for (size_t j = 0; j < H; ++j) add_or_store(dc[b * H + j], d[j] * f[j], dc_fresh);
+                        for (size_t j = 0; j < H; ++j) dc[b * H + j] += d[j] * f[j];
                 }
             });
-            saved->d_o = FloatBuffer();  // used: a second backward through this graph starts afresh
         });
     return {h_new, c_new};
 }

@@ -8,15 +8,11 @@
 
 #include "tinyattn/plot/figure_files.hpp"
 #include "tinyattn/plot/gnuplot_session.hpp"
+#include "tinyattn/plot/palette.hpp"
 #include "tinyattn/plot/terminal_view.hpp"
 
 namespace tinyattn::plot {
 
-// Distinct colours for series (Tableau 10), readable on white and for most colour-blind readers.
-static const char* const kSeriesColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
-                                             "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
-
-static std::string series_colour(size_t k) { return kSeriesColours[k % 8]; }
 
 static float x_at(const Series& s, size_t i) {
     return s.x.empty() ? static_cast<float>(i + 1) : s.x[i];
@@ -67,6 +63,7 @@ std::string line_curves(const std::string& path, const std::vector<Series>& seri
         GnuplotSession gp(files.png, 900, 540);
         set_axes(gp, opt);
         if (opt.log_y) gp << "set logscale y";
+        if (opt.key_above) gp << "set key outside top center horizontal";
         std::string plot = "plot ";
         size_t longest = 0;
         for (const auto& s : series) longest = std::max(longest, s.y.size());

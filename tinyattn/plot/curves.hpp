@@ -23,6 +23,7 @@ struct CurveOptions {
     std::string x_label = "epoch";
     std::string y_label = "loss";
     bool log_y = false;  // logarithmic y axis (losses spanning several decades)
+    bool key_above = false;  // the legend in a row above the plot, for curves that fill the top right
 };
 
 // Every series as a line (with points when short), a legend with the names.

@@ -41,4 +41,9 @@ std::string palette_hex(float t) {
 
 bool needs_light_text(float t) { return t > 0.55f; }
 
+static const char* const kSeriesColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
+                                             "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
+
+std::string series_colour(size_t k) { return kSeriesColours[k % 8]; }
+
 }  // namespace tinyattn::plot

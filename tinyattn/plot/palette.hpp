@@ -18,4 +18,8 @@ std::string palette_hex(float t);
 // True where the palette is dark enough that text on it should be white.
 bool needs_light_text(float t);
 
+// Distinct colours for series and heads (Tableau 10, also bertviz's head colours), readable on
+// white and for most colour-blind readers: "#1f77b4", "#ff7f0e", ... (k wraps around after 8).
+std::string series_colour(size_t k);
+
 }  // namespace tinyattn::plot

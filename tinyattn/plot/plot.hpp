@@ -3,8 +3,10 @@
 // returns its terminal view; see the individual headers.
 #pragma once
 #include "tinyattn/plot/attention_json.hpp"
+#include "tinyattn/plot/attention_page.hpp"
 #include "tinyattn/plot/curves.hpp"
 #include "tinyattn/plot/head_grid.hpp"
+#include "tinyattn/plot/head_view.hpp"
 #include "tinyattn/plot/heatmap.hpp"
 #include "tinyattn/plot/highlight.hpp"
 #include "tinyattn/plot/terminal_view.hpp"

@@ -17,7 +17,7 @@ static data::BatchOptions batch_options(const TrainConfig& c) {
 }
 
 Trainee seq2seq_trainee(models::Seq2Seq& model) {
-    return {model, [&model](const data::Batch& batch) { return model.loss(batch); }, seq2seq_config(model.config)};
+    return {model, [&model](const data::Batch& batch) { return model.loss(batch); }, seq2seq_config(model)};
 }
 
 int batches_per_epoch(const EncodedPairs& train, int batch_size) {

@@ -9,7 +9,7 @@
 // and after each epoch a checkpoint. A lesson says what to train in one line:
 //
 //     tasks::Trainee trainee{model, [&](const data::Batch& b) { return model.loss(b); },
-//                            tasks::seq2seq_config(cfg)};       // or tasks::seq2seq_trainee(model)
+//                            tasks::seq2seq_config(model)};     // or tasks::seq2seq_trainee(model)
 //     tasks::train_epochs(trainee, adam, data, train_set, {32, 1.0, opt.seed}, "07_attention",
 //                         opt.checkpoint, first_epoch, opt.epochs, step);
 #pragma once

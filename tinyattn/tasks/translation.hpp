@@ -6,9 +6,10 @@
 //
 //     PairSplits pairs = load_translation_corpus(opt.data.empty() ? shipped_dir : opt.data, opt.seed);
 //     TranslationData data = prepare_translation(std::move(pairs));
-//     models::Seq2Seq model({.src_vocab = data.src_vocab.size(), .tgt_vocab = data.tgt_vocab.size()});
+//     models::Seq2Seq model({.src_vocab = data.src_vocab.size(), .tgt_vocab = data.tgt_vocab.size()},
+//                           models::make_bahdanau_decoder);
 //     optim::Adam adam(model.parameters(), 2e-3);
-//     train_epochs({model, [&](const data::Batch& b) { return model.loss(b); }, seq2seq_config(cfg)},
+//     train_epochs({model, [&](const data::Batch& b) { return model.loss(b); }, seq2seq_config(model)},
 //                  adam, data, data.train, {32, 1.0, seed}, "06_seq2seq", checkpoint, 0, epochs, step);
 //     TranslationEval eval = evaluate_translation(model, data, data.pairs.test.size());
 //

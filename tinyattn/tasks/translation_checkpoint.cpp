@@ -22,10 +22,10 @@ static int parse_count(const std::string& text, const std::string& path) {
 
 // ---- checkpoints ------------------------------------------------------------------------------
 
-io::Metadata seq2seq_config(const models::Seq2SeqConfig& c) {
-    return {{"embedding_dim", std::to_string(c.embedding_dim)},
-            {"hidden_size", std::to_string(c.hidden_size)},
-            {"attention", models::attention_kind_name(c.attention)}};
+io::Metadata seq2seq_config(const models::Seq2Seq& model) {
+    return {{"embedding_dim", std::to_string(model.config.embedding_dim)},
+            {"hidden_size", std::to_string(model.config.hidden_size)},
+            {"attention", model.decoder->attention_name()}};
 }
 
 void save_translation_checkpoint(const std::string& path, const nn::Module& model, const io::Metadata& model_config,

@@ -17,7 +17,7 @@ namespace tinyattn::tasks {
 // ---- checkpoints ------------------------------------------------------------------------------
 
 // The Seq2Seq configuration as checkpoint metadata: {"embedding_dim", "hidden_size", "attention"}.
-io::Metadata seq2seq_config(const models::Seq2SeqConfig& config);
+io::Metadata seq2seq_config(const models::Seq2Seq& model);
 
 // Saves ONE self-contained file (tasks/lesson_checkpoint.hpp): model + optimizer, and in the
 // metadata the lesson, `model_config`, the data fingerprint, epoch, step, both vocabularies and
