@@ -29,6 +29,13 @@ struct BadFile {
     std::string name, bytes, needle;
 };
 
+// Files no loader can read: empty, gzip bytes, a NUL byte.
+std::vector<BadFile> unreadable_files() {
+    return {{"empty.tsv", "", "empty.tsv: the file is empty"},
+            {"gzip.tsv", kGzip, "gzip.tsv:1: invalid UTF-8"},
+            {"nul.tsv", kNul, "nul.tsv:1: NUL byte"}};
+}
+
 // Runs `lesson --quick --data <file>` on each: exit 1, one line naming the file.
 void require_refused(const std::string& lesson, const std::vector<BadFile>& cases, const Scratch& s) {
     for (const BadFile& c : cases) {
@@ -44,10 +51,8 @@ void require_refused(const std::string& lesson, const std::vector<BadFile>& case
 TEST_CASE("lesson 04 --data: bad labelled files name the file and line", "[lesson][bad-input]") {
     const Scratch s("labelled");
     const std::string ok = lines("a good film\tpos\n", 20) + lines("a bad film\tneg\n", 20);
-    const std::vector<BadFile> cases = {
-        {"empty.tsv", "", "empty.tsv: the file is empty"},
-        {"gzip.tsv", kGzip, "gzip.tsv:1: invalid UTF-8"},
-        {"nul.tsv", kNul, "nul.tsv:1: NUL byte"},
+    std::vector<BadFile> cases = unreadable_files();
+    cases.insert(cases.end(), {
         {"latin1.tsv", ok + "caf\xe9 cr\xe8me\tpos\n", "latin1.tsv:41: invalid UTF-8"},
         {"notab.tsv", ok + "no tab here\n", "notab.tsv:41: expected 2 tab-separated columns, found 1 (no tab found"},
         {"emptycol.tsv", ok + "\tpos\n", "emptycol.tsv:41: column 1 is empty"},
@@ -57,7 +62,7 @@ TEST_CASE("lesson 04 --data: bad labelled files name the file and line", "[lesso
         {"header.tsv", "txt\tsent\n" + ok, "header.tsv:1: 'sent' looks like a header line"},
         {"few.tsv", lines("a good film\tpos\n", 4) + lines("a bad film\tneg\n", 4), "need at least 10 labelled lines"},
         {"onlyheader.tsv", "text\tlabel\n", "only a header line, no examples"},
-    };
+    });
     require_refused("04_embeddings", cases, s);
 }
 
@@ -83,17 +88,15 @@ TEST_CASE("lesson 07 --data: bad pair files name the file and line", "[lesson][b
     const std::string ok = lines("i am here .\tje suis ici .\n", 20);
     std::string long_side;
     for (int i = 0; i < 25; ++i) long_side += "word ";
-    const std::vector<BadFile> cases = {
-        {"empty.tsv", "", "empty.tsv: the file is empty"},
+    std::vector<BadFile> cases = unreadable_files();
+    cases.insert(cases.end(), {
         {"blank.tsv", "\n\n\n", "blank.tsv: the file is empty"},
-        {"gzip.tsv", kGzip, "gzip.tsv:1: invalid UTF-8"},
-        {"nul.tsv", kNul, "nul.tsv:1: NUL byte"},
         {"latin1.tsv", ok + "caf\xe9\tcaf\xe9\n", "latin1.tsv:21: invalid UTF-8"},
         {"notab.tsv", ok + "no tab here\n", "notab.tsv:21: expected 2 or 3 tab-separated columns, found 1"},
         {"columns.tsv", ok + "a\tb\tc\td\n", "columns.tsv:21: expected 2 or 3 tab-separated columns, found 4"},
         {"emptycol.tsv", ok + "hello\t \n", "emptycol.tsv:21: column 2 is empty"},
         {"few.tsv", lines("go .\tva !\n", 5), "has 5 usable pairs; at least 10 are needed"},
         {"long.tsv", lines(long_side + "\tmot .\n", 12), "0 usable pairs: all 12 have a side longer than 20 tokens"},
-    };
+    });
     require_refused("07_attention", cases, s);
 }
