@@ -29,7 +29,7 @@ if [ "${1:-}" = "--install" ]; then
 fi
 
 install_missing g++ cmake make catch2 libgnuplot-iostream-dev libboost-iostreams-dev \
-                libboost-system-dev libboost-filesystem-dev gnuplot-nox fonts-dejavu-core
+                libboost-system-dev libboost-filesystem-dev gnuplot-nox fonts-dejavu-core libstb-dev
 
 if [ ! -f build/CMakeCache.txt ]; then
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -226,9 +226,60 @@ def run_w5(args):
                           "ms_per_gemm_median": round(med / reps, 4)}), flush=True)
 
 
+# ---- W7: lesson 13's soft-attention captioner (lessons/13_show_attend_tell/captioner.hpp) -------
+class Captioner(nn.Module):
+    def __init__(self, vocab=17):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, padding=1)
+        self.conv2 = nn.Conv2d(16, 32, 3, padding=1)
+        self.conv3 = nn.Conv2d(32, 64, 3, padding=1)
+        self.position = nn.Parameter(torch.randn(64, 64) * 0.1)
+        self.embed = nn.Embedding(vocab, 32)
+        self.W_q = nn.Linear(128, 64, bias=False)
+        self.W_k = nn.Linear(64, 64)
+        self.v = nn.Linear(64, 1, bias=False)
+        self.init_h = nn.Linear(64, 128)
+        self.init_c = nn.Linear(64, 128)
+        self.cell = nn.LSTMCell(32 + 64, 128)
+        self.out = nn.Linear(128 + 64, vocab)
+
+    def loss(self, images, inputs, targets, penalty):
+        B, T = inputs.shape
+        x = F.max_pool2d(F.relu(self.conv1(images)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = F.relu(self.conv3(x))
+        regions = x.reshape(B, 64, 64).transpose(1, 2) + self.position   # [B, 64 regions, 64]
+        keys = self.W_k(regions)
+        summary = regions.mean(1)
+        h, c = torch.tanh(self.init_h(summary)), torch.tanh(self.init_c(summary))
+        emb = self.embed(inputs)
+        logits, alphas = [], []
+        for t in range(T):
+            alpha = torch.softmax(self.v(torch.tanh(self.W_q(h).unsqueeze(1) + keys)).squeeze(2), dim=1)
+            ctx = torch.bmm(alpha.unsqueeze(1), regions).squeeze(1)
+            h, c = self.cell(torch.cat([emb[:, t], ctx], 1), (h, c))
+            logits.append(self.out(torch.cat([h, ctx], 1)))
+            alphas.append(alpha)
+        ce = F.cross_entropy(torch.stack(logits, 1).reshape(B * T, -1), targets.reshape(-1))
+        seen = torch.stack(alphas, 1).sum(1)                              # Σ_t α_ti
+        return ce + penalty * ((1 - seen) ** 2).sum() / B
+
+
+W7_PENALTY = 0.001  # lesson13::kPenalty
+
+
+def run_w7(args):
+    gen = torch.Generator().manual_seed(1234)
+    model = Captioner()
+    images = torch.rand((32, 3, 32, 32), generator=gen)
+    inputs = random_ids(gen, (32, 16), 17)
+    targets = random_ids(gen, (32, 16), 17)
+    train_loop("W7", model, lambda: model.loss(images, inputs, targets, W7_PENALTY), args, 176273)
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("workload", choices=["W1", "W2", "W3", "W4", "W5", "W6"])
+    p.add_argument("workload", choices=["W1", "W2", "W3", "W4", "W5", "W6", "W7"])
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--steps", type=int, default=None)
     p.add_argument("--warmup", type=int, default=5)
@@ -242,7 +293,8 @@ def main():
         sys.exit(f"torch_reference: --threads {args.threads} but OPENBLAS_NUM_THREADS={blas}")
     torch.manual_seed(1234)
     {"W1": lambda: run_seq2seq("W1", args), "W2": lambda: run_seq2seq("W2", args), "W3": lambda: run_w3(args),
-     "W4": lambda: run_w4(args), "W5": lambda: run_w5(args), "W6": lambda: run_w6(args)}[args.workload]()
+     "W4": lambda: run_w4(args), "W5": lambda: run_w5(args), "W6": lambda: run_w6(args),
+     "W7": lambda: run_w7(args)}[args.workload]()
 
 
 if __name__ == "__main__":

@@ -13,5 +13,6 @@ void run_w3(const Options& opt);                                   // sentiment-
 void run_w4(const Options& opt);                                   // transformer-tiny
 void run_w5(const Options& opt);                                   // gemm GFLOP/s
 void run_w6(const Options& opt);                                   // greedy-decode latency
+void run_w7(const Options& opt);                                   // show-attend-tell soft captioner (lesson 13)
 
 }  // namespace bench

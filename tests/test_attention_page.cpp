@@ -41,7 +41,7 @@ plot::ModelAttention small_model_attention() {
     const nn::Transformer model(nn::TransformerOptions(16, 2).num_encoder_layers(2).num_decoder_layers(2)
                                     .dim_feedforward(32).dropout(0.0f).norm_first(true), rng);
     const Tensor src = randn({1, 5, 16}, rng), tgt = randn({1, 4, 16}, rng);
-    const nn::TransformerOutput out = model.forward(src, tgt, Tensor(), nn::causal_mask(4));
+    const nn::TransformerOutput out = model.forward(src, tgt, Tensor(), nn::causal_mask(4));  // src_mask, tgt_mask
     plot::ModelAttention a;
     a.encoder_tokens = {"the", "cat", "is", "<tired>", "\"ok\""};  // tags and quotes must survive
     a.decoder_tokens = {"<bos>", "le", "chat", "est"};

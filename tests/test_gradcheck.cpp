@@ -266,13 +266,30 @@ const std::map<std::string, OpCheck>& op_checks() {
              expect_gradcheck("2 heads, Tq != Tk", [](const std::vector<Tensor>& in) { return head_context(in[0], in[1]); },
                               {param({2, 2, 3, 5}, 130, 0.0f, 1.0f), param({2, 5, 4}, 131)});
          }}},
+
+        // images
+        {"conv2d", {"images", [] {
+             expect_gradcheck("3x3, padding 1, with bias", [](const std::vector<Tensor>& in) {
+                 return conv2d(in[0], in[1], in[2], 1, 1);
+             }, {param({2, 3, 5, 4}, 140), param({4, 3, 3, 3}, 141), param({4}, 142)});
+             expect_gradcheck("stride 2, no padding, no bias, 2x3 kernel", [](const std::vector<Tensor>& in) {
+                 return conv2d(in[0], in[1], Tensor(), 2, 0);
+             }, {param({1, 2, 7, 6}, 143), param({3, 2, 2, 3}, 144)});
+         }}},
+        {"max_pool2d", {"images", [] {
+             expect_gradcheck("2x2 windows side by side", [](const std::vector<Tensor>& in) { return max_pool2d(in[0], 2); },
+                              {distinct({2, 3, 4, 6}, 145)});
+             expect_gradcheck("3x3 windows overlapping (stride 2)", [](const std::vector<Tensor>& in) {
+                 return max_pool2d(in[0], 3, 2);
+             }, {distinct({1, 2, 7, 5}, 146)});
+         }}},
     };
     return table;
 }
 
 // The TEST_CASEs below each run one group; every group in the table must be one of these.
 const std::set<std::string> kGroups = {"elementwise", "reduce", "matmul", "shape", "indexing", "softmax", "normalisation",
-                                       "fused"};
+                                       "fused", "images"};
 
 void run_group(const std::string& group) {
     int ran = 0;
@@ -310,6 +327,7 @@ TEST_CASE("gradcheck: indexing ops", "[gradcheck]") { run_group("indexing"); }
 TEST_CASE("gradcheck: softmax, log_softmax, cross_entropy", "[gradcheck]") { run_group("softmax"); }
 TEST_CASE("gradcheck: dropout and layer_norm", "[gradcheck]") { run_group("normalisation"); }
 TEST_CASE("gradcheck: fused lstm_cell and additive_scores", "[gradcheck]") { run_group("fused"); }
+TEST_CASE("gradcheck: conv2d and max_pool2d", "[gradcheck]") { run_group("images"); }
 
 // y = x² with a wrong backward rule (dy/dx = x instead of 2x): gradcheck must catch it.
 static Tensor wrong_square(const Tensor& a) {

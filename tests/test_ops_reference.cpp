@@ -164,6 +164,14 @@ const std::map<std::string, Runner>& runners() {
              return head_scores(in.at("q"), in.at("k"), int_arg(f, "heads"), float_arg(f, "scale"));
          }}},
         {"head_context", {"fused", [](const F&, const Inputs& in) { return head_context(in.at("weights"), in.at("v")); }}},
+
+        {"conv2d", {"images", [](const F& f, const Inputs& in) {
+             return conv2d(in.at("input"), in.at("weight"), optional_input(in, "bias"), int_arg(f, "stride"),
+                           int_arg(f, "padding"));
+         }}},
+        {"max_pool2d", {"images", [](const F& f, const Inputs& in) {
+             return max_pool2d(in.at("input"), int_arg(f, "kernel_size"), int_arg(f, "stride"));
+         }}},
     };
     return table;
 }
@@ -205,7 +213,7 @@ void run_case(const std::string& name) {
 
 // The TEST_CASEs below each run one group; every runner's group must be one of these.
 const std::set<std::string> kGroups = {"elementwise", "reduce", "matmul", "shape", "indexing", "softmax", "normalisation",
-                                       "fused"};
+                                       "fused", "images"};
 
 void run_group(const std::string& group) {
     int ran = 0;
@@ -243,6 +251,7 @@ TEST_CASE("PyTorch reference: indexing ops", "[reference]") { run_group("indexin
 TEST_CASE("PyTorch reference: softmax, log_softmax, cross_entropy", "[reference]") { run_group("softmax"); }
 TEST_CASE("PyTorch reference: dropout (eval, p = 0) and layer_norm", "[reference]") { run_group("normalisation"); }
 TEST_CASE("PyTorch reference: fused lstm_cell and additive_scores", "[reference]") { run_group("fused"); }
+TEST_CASE("PyTorch reference: conv2d and max_pool2d", "[reference]") { run_group("images"); }
 
 // ---- where tinyattn deliberately differs from PyTorch, and dropout's random mode ---------------
 

@@ -20,20 +20,7 @@ bool grad_enabled() { return g_grad_enabled; }
 NoGrad::NoGrad() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGrad::~NoGrad() { g_grad_enabled = previous_; }
 
-// The one place result nodes are made; `zeros` says whether the op needs its output zeroed.
-static Tensor new_result(const Shape& shape, const char* op, const std::vector<Tensor>& parents, bool zeros) {
-    auto node = std::make_shared<Node>();
-    node->shape = shape;
-    if (zeros) {
-        node->data.assign(shape_numel(shape), 0.0f);
-    } else {
-        node->data.resize(shape_numel(shape));  // uninitialised: the op writes every element
-#ifdef TINYATTN_POISON_EMPTY_RESULTS
-        // Sanitizer builds fill "empty" outputs with NaN, so an op that forgets an element
-        // shows up as NaN in the gradchecks and reference tests instead of as stale memory.
-        std::fill(node->data.begin(), node->data.end(), std::numeric_limits<float>::quiet_NaN());
-#endif
-    }
+Tensor link_result(std::shared_ptr<Node> node, const char* op, const std::vector<Tensor>& parents) {
     node->op = op;
     if (g_grad_enabled) {
         for (const Tensor& p : parents)
@@ -43,21 +30,18 @@ static Tensor new_result(const Shape& shape, const char* op, const std::vector<T
                 if (p.requires_grad()) node->parents.push_back(p.node_ptr());
     }
     Tensor out(std::move(node));
-    if (is_anomaly_enabled()) anomaly_note_result(out, parents);  // NaN/Inf checks (anomaly.hpp)
+    if (is_anomaly_enabled()) anomaly_note_result(out, parents);  // NaN/Inf checks (debug/anomaly.hpp)
     return out;
 }
 
 Tensor make_result(const Shape& shape, const char* op, const std::vector<Tensor>& parents) {
-    return new_result(shape, op, parents, true);
+    auto node = std::make_shared<Node>();
+    node->shape = shape;
+    node->data.assign(shape_numel(shape), 0.0f);
+    return link_result(std::move(node), op, parents);
 }
 Tensor make_result(const Shape& shape, const char* op, std::initializer_list<Tensor> parents) {
-    return new_result(shape, op, std::vector<Tensor>(parents), true);
-}
-Tensor make_empty_result(const Shape& shape, const char* op, const std::vector<Tensor>& parents) {
-    return new_result(shape, op, parents, false);
-}
-Tensor make_empty_result(const Shape& shape, const char* op, std::initializer_list<Tensor> parents) {
-    return new_result(shape, op, std::vector<Tensor>(parents), false);
+    return make_result(shape, op, std::vector<Tensor>(parents));
 }
 
 void set_backward(Tensor& out, BackwardFn rule) {
@@ -116,6 +100,23 @@ void run_backward(const Tensor& root, const std::vector<float>& grad_output) {
         n->backward(*n);
         if (is_anomaly_enabled()) anomaly_check_backward(*n);
     }
+}
+
+// ---- Tensor::backward: the entry points ------------------------------------------------------
+
+void Tensor::backward() const {
+    if (numel() != 1)
+        throw std::invalid_argument("backward: needs a one-element loss, got shape " + shape_str(shape()) +
+                                    " (pass grad_output for non-scalar tensors)");
+    run_backward(*this, {1.0f});
+}
+
+void Tensor::backward(const Tensor& grad_output) const {
+    check_defined("backward", grad_output);
+    if (grad_output.shape() != shape())
+        throw std::invalid_argument("backward: grad_output shape " + shape_str(grad_output.shape()) +
+                                    " differs from tensor shape " + shape_str(shape()));
+    run_backward(*this, grad_output.to_vector());
 }
 
 }  // namespace tinyattn

@@ -8,6 +8,7 @@
 // Step 3 *adds*: a tensor used twice receives both contributions (b = a + a gives dL/da = 2·dL/db).
 #pragma once
 #include <initializer_list>
+#include <memory>
 #include <vector>
 
 #include "tinyattn/tensor.hpp"
@@ -33,15 +34,9 @@ private:
 Tensor make_result(const Shape& shape, const char* op, std::initializer_list<Tensor> parents);
 Tensor make_result(const Shape& shape, const char* op, const std::vector<Tensor>& parents);
 
-// The same, but the output's numbers are left uninitialised (like torch.empty), for ops that
-// write every element of their output anyway: it saves zero-filling memory that is about to be
-// overwritten. (Sanitizer builds fill it with NaN instead, so a missed element fails the tests.)
-Tensor make_empty_result(const Shape& shape, const char* op, std::initializer_list<Tensor> parents);
-Tensor make_empty_result(const Shape& shape, const char* op, const std::vector<Tensor>& parents);
-
-// One element of a gradient, for rules that write every element (Tensor::grad_data_fresh):
-// g = v into a fresh buffer, g += v into one that already holds gradient.
-inline void add_or_store(float& g, float v, bool fresh) { g = fresh ? v : g + v; }
+// make_result's second half on its own, for a node whose data is already sized (kernels/memory.cpp
+// makes results without zero-filling them): names the op and links the node to its parents.
+Tensor link_result(std::shared_ptr<Node> node, const char* op, const std::vector<Tensor>& parents);
 
 // Attach the backward rule to a result made by make_result.
 void set_backward(Tensor& out, BackwardFn rule);

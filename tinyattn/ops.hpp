@@ -119,6 +119,14 @@ Tensor additive_scores_reference(const Tensor& query, const Tensor& keys, const 
 Tensor head_scores(const Tensor& q, const Tensor& k, int heads, float scale);
 Tensor head_context(const Tensor& weights, const Tensor& v);
 
+// ---- images, NCHW: [batch, channels, height, width] (ops/conv2d.cpp) ------------------------
+// PyTorch's F.conv2d: input [N, C, H, W], weight [O, C, kh, kw], bias [O] (or undefined)
+// -> [N, O, (H + 2·padding − kh) / stride + 1, (W + 2·padding − kw) / stride + 1], zero padding.
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, int stride = 1, int padding = 0);
+// PyTorch's F.max_pool2d without padding: the maximum of each kernel_size × kernel_size window,
+// windows `stride` apart (0: stride = kernel_size, PyTorch's default).
+Tensor max_pool2d(const Tensor& input, int kernel_size, int stride = 0);
+
 // ---- the list of every differentiable op (ops/op_list.cpp) ---------------------------------
 // The names each op records as its grad_fn. The gradcheck test reads this list and fails
 // if an op is missing from its table, so no op can exist without a gradient check.

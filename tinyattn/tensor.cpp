@@ -4,14 +4,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <limits>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <ostream>
 #include <stdexcept>
 
-#include "tinyattn/autograd.hpp"
 #include "tinyattn/kernels/parallel.hpp"
 
 namespace tinyattn {
@@ -28,21 +23,6 @@ size_t shape_numel(const Shape& shape) {
     for (int d : shape) n *= size_t(d);
     return n;
 }
-
-// ---- memory -------------------------------------------------------------------------------
-// A training step allocates and frees the same few hundred buffers every time. By default
-// glibc's malloc serves blocks of 128 KiB and more straight from the kernel (mmap) and hands
-// freed memory at the top of the heap back to it, so the next step gets fresh pages again:
-// one page fault and a kernel memset per 4 KiB, at every step.
-// Keeping freed memory inside the process lets the next step reuse it; the peak memory use
-// is unchanged, it is just not returned between steps.
-#ifdef __GLIBC__
-static const bool g_keep_freed_memory = [] {
-    mallopt(M_MMAP_THRESHOLD, 256 << 20);  // only blocks ≥ 256 MiB bypass the heap
-    mallopt(M_TRIM_THRESHOLD, 512 << 20);  // return memory to the kernel only above 512 MiB free
-    return true;
-}();
-#endif
 
 // ---- nodes --------------------------------------------------------------------------------
 static std::atomic<long> g_live_nodes{0};
@@ -133,36 +113,8 @@ float* Tensor::grad_data() const {
     return grad.data();
 }
 
-float* Tensor::grad_data_fresh(bool& fresh) const {
-    check_defined("grad_data", *this);
-    fresh = node_->grad.size() != node_->data.size();
-    if (fresh) {
-        node_->grad.resize(node_->data.size());  // uninitialised: the caller writes it all
-#ifdef TINYATTN_POISON_EMPTY_RESULTS
-        // Sanitizer builds: NaN until written, so a rule that misses an element fails the tests.
-        std::fill(node_->grad.begin(), node_->grad.end(), std::numeric_limits<float>::quiet_NaN());
-#endif
-    }
-    return node_->grad.data();
-}
-
 void Tensor::zero_grad() {
     if (has_grad()) std::fill(node_->grad.begin(), node_->grad.end(), 0.0f);
-}
-
-void Tensor::backward() const {
-    if (numel() != 1)
-        throw std::invalid_argument("backward: needs a one-element loss, got shape " + shape_str(shape()) +
-                                    " (pass grad_output for non-scalar tensors)");
-    run_backward(*this, {1.0f});
-}
-
-void Tensor::backward(const Tensor& grad_output) const {
-    check_defined("backward", grad_output);
-    if (grad_output.shape() != shape())
-        throw std::invalid_argument("backward: grad_output shape " + shape_str(grad_output.shape()) +
-                                    " differs from tensor shape " + shape_str(shape()));
-    run_backward(*this, grad_output.to_vector());
 }
 
 Tensor Tensor::detach() const { return tensor(to_vector(), shape()); }

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "tinyattn/kernels/memory.hpp"  // FloatBuffer: a std::vector<float>, see there
 #include "tinyattn/rng.hpp"
 
 namespace tinyattn {
@@ -24,22 +25,6 @@ using Shape = std::vector<int>;
 
 std::string shape_str(const Shape& shape);  // "[2, 3]"
 size_t shape_numel(const Shape& shape);     // product of the dims (1 for a scalar [])
-
-// The storage of a tensor's numbers (and of its gradient): a std::vector<float> whose resize()
-// leaves the new elements uninitialised, like torch.empty, where std::vector<float> writes zeros.
-// Most ops overwrite every element of their output, so zeros written first would only be
-// memory traffic. Zeros are asked for explicitly: assign(n, 0.0f).
-// The allocator is std::allocator with one change: "construct a float" does nothing.
-template <class T>
-struct UninitializedAllocator : std::allocator<T> {
-    template <class U>
-    struct rebind { using other = UninitializedAllocator<U>; };
-    template <class U>
-    void construct(U*) noexcept {}  // new elements: left as they are (no value-initialisation)
-    template <class U, class... Args>
-    void construct(U* p, Args&&... args) { ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...); }
-};
-using FloatBuffer = std::vector<float, UninitializedAllocator<float>>;
 
 struct Node;
 // A backward rule reads the output node (its data and its grad) and adds into the parents'
@@ -87,13 +72,8 @@ public:
     bool has_grad() const;                        // has a gradient been accumulated?
     Tensor grad() const;                          // a copy of the gradient (undefined if none)
     float* grad_data() const;                     // the gradient buffer, allocated (zeros) on first use
-    // For a backward rule that writes every element: the gradient buffer, and `fresh` = no
-    // gradient has reached this tensor yet. A fresh buffer is NOT zero-filled; the rule stores
-    // its values (=) where it would otherwise add them (+=). Saves zeroing memory that is about
-    // to be overwritten (see add_or_store in autograd.hpp).
-    float* grad_data_fresh(bool& fresh) const;
     void zero_grad();                             // grad = 0 (keeps the buffer)
-    void backward() const;                        // from a one-element loss: dL/dL = 1
+    void backward() const;                        // from a one-element loss: dL/dL = 1 (autograd.cpp)
     void backward(const Tensor& grad_output) const;  // from any tensor, with a given upstream grad
     Tensor detach() const;                        // same values, new leaf, no history
     const char* op() const;                       // name of the op that made it ("leaf" for inputs)

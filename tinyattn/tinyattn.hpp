@@ -11,9 +11,11 @@
 // layers
 #include "tinyattn/nn/additive_attention.hpp"
 #include "tinyattn/nn/attention_pooling.hpp"
+#include "tinyattn/nn/conv2d.hpp"
 #include "tinyattn/nn/dropout.hpp"
 #include "tinyattn/nn/embedding.hpp"
 #include "tinyattn/nn/gru.hpp"
+#include "tinyattn/nn/hard_attention.hpp"
 #include "tinyattn/nn/layer_norm.hpp"
 #include "tinyattn/nn/linear.hpp"
 #include "tinyattn/nn/local_attention.hpp"

@@ -35,7 +35,10 @@ class SelfAttentionClassifier : public tasks::TextClassifier {
 public:
     SelfAttentionClassifier(int vocab_size, const Sizes& s, int classes)
         : sizes(s), embedding(vocab_size, s.d_model, data::Vocab::pad_id), cls(randn({1, 1, s.d_model}) * 0.1f),
-          positions(s.d_model, 64), encoder(nn::TransformerLayerOptions(s.d_model, s.heads).dim_feedforward(s.feedforward).dropout(s.dropout).norm_first(true), s.layers),
+          positions(s.d_model, 64),
+          encoder(nn::TransformerLayerOptions(s.d_model, s.heads).dim_feedforward(s.feedforward).dropout(s.dropout)
+                      .norm_first(true),  // pre-LN, as lesson 10
+                  s.layers),
           out(s.d_model, classes) {
         register_module("embedding", embedding);
         register_parameter("cls", cls);
@@ -53,7 +56,7 @@ public:
         const Tensor words = mul(embedding.forward(batch.ids, {batch.B, batch.S}), std::sqrt(float(sizes.d_model)));
         const Tensor x = positions.forward(concat({ones({batch.B, 1, sizes.d_model}) * cls, words}, 1));
         const Tensor padding = concat({zeros({batch.B, 1}), tasks::padding_mask(batch)}, 1);  // [CLS] is never padding
-        const nn::EncoderOutput h = encoder.forward(x, Tensor(), padding);
+        const nn::EncoderOutput h = encoder.forward(x, Tensor(), padding);  // (src, mask, src_key_padding_mask)
         return {out.forward(select(h.output, 1, 0)), h.self_weights};
     }
 

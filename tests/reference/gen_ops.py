@@ -223,6 +223,16 @@ case("head_context__basic", lambda: dict(weights=torch.softmax(r(2, 2, 3, 4, lo=
 FLOAT64 = {"layer_norm__large_offset"}
 
 
+# ---- images (NCHW) ---------------------------------------------------------------------------
+case("conv2d__pad1_bias", lambda: dict(input=r(2, 3, 6, 5), weight=r(4, 3, 3, 3), bias=r(4)), F.conv2d,
+     stride=1, padding=1)
+case("conv2d__stride2_no_bias", lambda: dict(input=r(2, 2, 7, 8), weight=r(3, 2, 2, 3)), F.conv2d, stride=2, padding=0)
+case("conv2d__stride2_pad2", lambda: dict(input=r(1, 3, 5, 5), weight=r(2, 3, 3, 3), bias=r(2)), F.conv2d,
+     stride=2, padding=2)
+case("max_pool2d__k2", lambda: dict(input=distinct(2, 3, 4, 6)), F.max_pool2d, kernel_size=2, stride=2)
+case("max_pool2d__k3_s2_overlap", lambda: dict(input=distinct(1, 2, 7, 5)), F.max_pool2d, kernel_size=3, stride=2)
+
+
 def emit(path, make_inputs, forward, args, float64):
     inputs = make_inputs()
     dtype = torch.float64 if float64 else torch.float32

@@ -1,6 +1,7 @@
 // parallel.cpp — the parallel region behind parallel_for and gemm, and the busy-machine check.
 #include "tinyattn/kernels/parallel.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -45,7 +46,7 @@ bool use_threads(std::size_t work, std::size_t min_work) {
     return now_ns() >= g_one_thread_until.load(std::memory_order_relaxed);
 }
 
-void run_on_threads(void (*body)(int thread, int threads, void* context), void* context) {
+void parallel_region(const std::function<void(int thread, int threads)>& body) {
     const std::int64_t start = now_ns();
     const bool helpers_spinning = start - g_last_region_end.load(std::memory_order_relaxed) < kSpinningNs;
     std::atomic<bool> late{false};
@@ -53,7 +54,7 @@ void run_on_threads(void (*body)(int thread, int threads, void* context), void* 
     {
         const int thread = omp_get_thread_num();
         if (thread != 0 && now_ns() - start > kLateNs) late = true;  // this helper waited for a core
-        body(thread, omp_get_num_threads(), context);
+        body(thread, omp_get_num_threads());
     }
     const std::int64_t end = now_ns();
     g_last_region_end.store(end, std::memory_order_relaxed);
@@ -71,8 +72,32 @@ void run_on_threads(void (*body)(int thread, int threads, void* context), void* 
 int max_threads() { return 1; }
 void set_busy_backoff(bool) {}
 bool use_threads(std::size_t, std::size_t) { return false; }
-void run_on_threads(void (*body)(int thread, int threads, void* context), void* context) { body(0, 1, context); }
+void parallel_region(const std::function<void(int thread, int threads)>& body) { body(0, 1, context); }
 
 #endif
+
+// ---- the two loop shapes, on top of parallel_region -----------------------------------------
+
+void parallel_for(std::size_t n, std::size_t item_size, const std::function<void(std::size_t, std::size_t)>& body) {
+    if (n < 2 || !use_threads(n * item_size)) {
+        body(std::size_t(0), n);  // not "parallel if (false)": a one-thread team slows the next wake-up
+        return;
+    }
+    parallel_region([&](int thread, int threads) {
+        const std::size_t chunk = (n + std::size_t(threads) - 1) / std::size_t(threads);
+        const std::size_t begin = std::min(n, std::size_t(thread) * chunk), end = std::min(n, begin + chunk);
+        if (begin < end) body(begin, end);
+    });
+}
+
+void parallel_for_each(int n, std::size_t work, std::size_t min_work, const std::function<void(int)>& body) {
+    if (n > 1 && use_threads(work, min_work)) {
+        parallel_region([&](int thread, int threads) {
+            for (int i = thread; i < n; i += threads) body(i);
+        });
+    } else {
+        for (int i = 0; i < n; ++i) body(i);
+    }
+}
 
 }  // namespace tinyattn

@@ -9,6 +9,7 @@
 //   backward:  u = dL/de[b,s]·v[a]·(1 - t²)   (through the tanh)
 //              dL/dq[b,a] = Σ_s u,   dL/dk[b,s,a] = u,   dL/dv[a] = Σ_{b,s} dL/de[b,s]·t[b,s,a]
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/kernels/activations.hpp"
 #include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
@@ -59,7 +60,7 @@ Tensor additive_scores(const Tensor& query, const Tensor& keys, const Tensor& v)
             const float* w = v.data();
             float* gq = query.requires_grad() ? query.grad_data() : nullptr;
             bool fresh_k = false;  // every dL/dk[b, s, a] is written once: a fresh buffer is stored into
-            float* gk = keys.requires_grad() ? keys.grad_data_fresh(fresh_k) : nullptr;
+            float* gk = keys.requires_grad() ? grad_data_fresh(keys, fresh_k) : nullptr;
             float* gv = v.requires_grad() ? v.grad_data() : nullptr;
             const float* ge = node.grad.data();
             // dL/dq[b] and dL/dk[b, s] belong to one batch row: the threads share the rows.

@@ -15,10 +15,12 @@
 // The products are the same gemm calls, on the same numbers in the same order, as the copying
 // version (K_h is transposed into a small scratch block as the copying version's transpose did),
 // so both give the same bits — tests/test_fused_ops.cpp checks it.
+#include <functional>
 #include <stdexcept>
 #include <vector>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/kernels/gemm.hpp"
 #include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
@@ -36,8 +38,7 @@ struct Heads {
 };
 
 // product(b, h) for every head; the threads share out whole heads, as matmul does for its batches.
-template <class Product>
-void for_each_head(const Heads& s, Product product) {
+void for_each_head(const Heads& s, const std::function<void(int b, int h)>& product) {
     parallel_for_each(s.B * s.H, std::size_t(s.work()), kParallelWork, [&](int i) { product(i / s.H, i % s.H); });
 }
 
@@ -92,7 +93,7 @@ Tensor head_scores(const Tensor& q, const Tensor& k, int heads, float scale) {
             // dL/dQ_h = G'·K_h  (= G'·(K_hᵀ)ᵀ, read from the transposed block)
             if (q.requires_grad()) {
                 bool fresh;
-                float* dQ = q.grad_data_fresh(fresh);
+                float* dQ = grad_data_fresh(q, fresh);
                 for_each_head(s, [=](int b, int h) {
                     float* kt = scratch(std::size_t(s.d) * s.Tk);
                     transpose_head(K + s.k_at(b, h), s.Tk, s.d, s.E, kt);
@@ -103,7 +104,7 @@ Tensor head_scores(const Tensor& q, const Tensor& k, int heads, float scale) {
             // dL/dK_hᵀ = Q_hᵀ·G'  [d, Tk], added into K_h's rows transposed
             if (k.requires_grad()) {
                 bool fresh;
-                float* dK = k.grad_data_fresh(fresh);
+                float* dK = grad_data_fresh(k, fresh);
                 for_each_head(s, [=](int b, int h) {
                     float* dkt = scratch(std::size_t(s.d) * s.Tk);
                     gemm(true, false, s.d, s.Tk, s.Tq, 1.0f, Q + s.q_at(b, h), s.E, G + s.s_at(b, h), s.Tk, 0.0f, dkt,
@@ -139,7 +140,7 @@ Tensor head_context(const Tensor& weights, const Tensor& v) {
             const float *P = weights.data(), *V = v.data(), *G = node.grad.data();
             if (weights.requires_grad()) {  // dL/dP = G_h·V_hᵀ
                 bool fresh;
-                float* dP = weights.grad_data_fresh(fresh);
+                float* dP = grad_data_fresh(weights, fresh);
                 for_each_head(s, [=](int b, int h) {
                     gemm(false, true, s.Tq, s.Tk, s.d, 1.0f, G + s.q_at(b, h), s.E, V + s.k_at(b, h), s.E,
                          fresh ? 0.0f : 1.0f, dP + s.s_at(b, h), s.Tk);
@@ -147,7 +148,7 @@ Tensor head_context(const Tensor& weights, const Tensor& v) {
             }
             if (v.requires_grad()) {  // dL/dV_h = Pᵀ·G_h
                 bool fresh;
-                float* dV = v.grad_data_fresh(fresh);
+                float* dV = grad_data_fresh(v, fresh);
                 for_each_head(s, [=](int b, int h) {
                     gemm(true, false, s.Tk, s.d, s.Tq, 1.0f, P + s.s_at(b, h), s.Tk, G + s.q_at(b, h), s.E,
                          fresh ? 0.0f : 1.0f, dV + s.k_at(b, h), s.E);

@@ -3,6 +3,7 @@
 // In training each element is kept with probability 1-p and scaled by 1/(1-p), so the
 // expected value is unchanged and evaluation needs no rescaling at all.
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
 
@@ -27,7 +28,7 @@ Tensor dropout(const Tensor& a, float p, bool training, Rng& rng) {
     if (out.requires_grad())
         set_backward(out, [a, scale = std::move(scale)](const Node& node) {
             bool fresh;
-            float* ga = a.grad_data_fresh(fresh);
+            float* ga = grad_data_fresh(a, fresh);
             const float* g = node.grad.data();
             const float* m = scale.data();
             parallel_for(scale.size(), 1, [=](size_t begin, size_t end) {

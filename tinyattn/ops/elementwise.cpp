@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/kernels/activations.hpp"
 #include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
@@ -76,7 +77,7 @@ static Tensor binary_op(const char* name, const Tensor& a, const Tensor& b, F f,
             if (a.requires_grad()) {
                 const bool full = a.numel() == node.grad.size();
                 bool fresh = false;
-                float* gx = full ? a.grad_data_fresh(fresh) : a.grad_data();
+                float* gx = full ? grad_data_fresh(a, fresh) : a.grad_data();
                 layout->for_each(
                     node.grad.size(),
                     [=](size_t i, size_t ia, size_t ib) { add_or_store(gx[ia], g[i] * df_dx(x[ia], y[ib]), fresh); },
@@ -85,7 +86,7 @@ static Tensor binary_op(const char* name, const Tensor& a, const Tensor& b, F f,
             if (b.requires_grad()) {
                 const bool full = b.numel() == node.grad.size();
                 bool fresh = false;
-                float* gy = full ? b.grad_data_fresh(fresh) : b.grad_data();
+                float* gy = full ? grad_data_fresh(b, fresh) : b.grad_data();
                 layout->for_each(
                     node.grad.size(),
                     [=](size_t i, size_t ia, size_t ib) { add_or_store(gy[ib], g[i] * df_dy(x[ia], y[ib]), fresh); },
@@ -115,7 +116,7 @@ static Tensor unary_op(const char* name, const Tensor& a, F f, GradX grad_x) {
             const float* y = node.data.data();
             const float* g = node.grad.data();
             bool fresh;
-            float* gx = a.grad_data_fresh(fresh);
+            float* gx = grad_data_fresh(a, fresh);
             parallel_for(node.grad.size(), 1, [=](size_t begin, size_t end) {
 #pragma omp simd
                 for (size_t i = begin; i < end; ++i) add_or_store(gx[i], grad_x(g[i], x[i], y[i]), fresh);
@@ -137,7 +138,7 @@ static Tensor unary_array_op(const char* name, const Tensor& a, void (*f)(const 
             const float* y = node.data.data();
             const float* g = node.grad.data();
             bool fresh;
-            float* gx = a.grad_data_fresh(fresh);
+            float* gx = grad_data_fresh(a, fresh);
             parallel_for(node.grad.size(), 1, [=](size_t begin, size_t end) {
 #pragma omp simd
                 for (size_t i = begin; i < end; ++i) add_or_store(gx[i], g[i] * df(y[i]), fresh);

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/ops.hpp"
 #include "tinyattn/ops/broadcast.hpp"
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
 
@@ -63,7 +64,7 @@ Tensor layer_norm(const Tensor& a, const Tensor& weight, const Tensor& bias, flo
             // With ĝ = dL/dx̂ = dL/dy · weight:
             //   dL/dx = (1/σ) · (ĝ - mean(ĝ) - x̂ · mean(ĝ · x̂))
             bool fresh;
-            float* ga = a.grad_data_fresh(fresh);
+            float* ga = grad_data_fresh(a, fresh);
             parallel_for(rows, D, [&](size_t first, size_t last) {
                 std::vector<float> gh(D);
                 for (size_t r = first; r < last; ++r) {

@@ -4,6 +4,7 @@
 // One op instead of matmul(x, transpose(W)) + b: gemm reads Wᵀ through its transpose flag,
 // so neither forward nor backward copies W.
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/kernels/gemm.hpp"
 #include "tinyattn/ops.hpp"
 
@@ -36,7 +37,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
             // dL/dx = G · W          ([rows, out] x [out, in])
             if (x.requires_grad()) {
                 bool fresh;  // a fresh buffer: overwrite (beta = 0), else accumulate (beta = 1)
-                float* gx = x.grad_data_fresh(fresh);
+                float* gx = grad_data_fresh(x, fresh);
                 gemm(false, false, rows, in_features, out_features, 1.0f, g, out_features, weight.data(),
                      in_features, fresh ? 0.0f : 1.0f, gx, in_features);
             }

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/kernels/activations.hpp"
 #include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
@@ -61,7 +62,7 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<int>& targets, int 
     if (out.requires_grad() && count > 0)
         set_backward(out, [logits, targets, probs, ignore_index, N, C, count](const Node& node) {
             bool fresh;
-            float* gx = logits.grad_data_fresh(fresh);
+            float* gx = grad_data_fresh(logits, fresh);
             const float scale = node.grad[0] / float(count);
             parallel_for(size_t(N), size_t(C), [&](size_t first, size_t last) {
                 for (size_t n = first; n < last; ++n) {

@@ -17,6 +17,7 @@
 #include <memory>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/kernels/activations.hpp"
 #include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"

@@ -4,6 +4,7 @@
 //   dL/dA = G · Bᵀ      dL/dB = Aᵀ · G
 // gemm's transpose flags read Bᵀ and Aᵀ straight from the stored matrices.
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/kernels/gemm.hpp"
 #include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
@@ -57,7 +58,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
             // each part of it instead of being zero-filled first.
             if (a.requires_grad()) {
                 bool fresh;
-                float* dA = a.grad_data_fresh(fresh);
+                float* dA = grad_data_fresh(a, fresh);
                 parallel_for_each(batch, sa == 0 ? 0 : work, kParallelWork, [=](int i) {
                     const float beta = fresh && (sa != 0 || i == 0) ? 0.0f : 1.0f;
                     gemm(false, true, M, K, N, 1.0f, G + i * sc, N, B + i * sb, N, beta, dA + i * sa, K);
@@ -66,7 +67,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
             // dL/dB = Aᵀ · G
             if (b.requires_grad()) {
                 bool fresh;
-                float* dB = b.grad_data_fresh(fresh);
+                float* dB = grad_data_fresh(b, fresh);
                 parallel_for_each(batch, sb == 0 ? 0 : work, kParallelWork, [=](int i) {
                     const float beta = fresh && (sb != 0 || i == 0) ? 0.0f : 1.0f;
                     gemm(true, false, K, N, M, 1.0f, A + i * sa, K, G + i * sc, N, beta, dB + i * sb, N);

@@ -21,6 +21,8 @@ const std::vector<std::string>& differentiable_ops() {
         "softmax", "log_softmax", "cross_entropy", "dropout", "layer_norm",
         // fused kernels
         "lstm_cell_c", "lstm_cell_h", "additive_scores", "head_scores", "head_context",
+        // images
+        "conv2d", "max_pool2d",
     };
     return ops;
 }

@@ -11,6 +11,7 @@
 #include <numeric>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
 
@@ -117,7 +118,7 @@ Tensor reshape(const Tensor& a, const Shape& shape) {
     if (out.requires_grad())
         set_backward(out, [a](const Node& node) {  // dL/da = dL/dout, element for element
             bool fresh;
-            float* ga = a.grad_data_fresh(fresh);
+            float* ga = grad_data_fresh(a, fresh);
             const float* g = node.grad.data();
             parallel_for(node.grad.size(), 1, [=](size_t begin, size_t end) {
 #pragma omp simd
@@ -250,7 +251,7 @@ Tensor concat(const std::vector<Tensor>& tensors, int dim) {
                 const size_t chunk = size_t(t.shape()[size_t(d)]) * inner;
                 if (t.requires_grad()) {  // its slice covers all of t: a fresh buffer is stored into
                     bool fresh;
-                    float* gt = t.grad_data_fresh(fresh);
+                    float* gt = grad_data_fresh(t, fresh);
                     const float* g = node.grad.data() + offset;
                     for (size_t o = 0; o < outer; ++o)
 #pragma omp simd

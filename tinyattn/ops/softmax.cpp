@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/kernels/activations.hpp"
 #include "tinyattn/kernels/parallel.hpp"
 #include "tinyattn/ops.hpp"
@@ -70,7 +71,7 @@ Tensor softmax(const Tensor& a, int dim) {
     if (out.requires_grad())
         set_backward(out, [a, r](const Node& node) {
             bool fresh;
-            float* ga = a.grad_data_fresh(fresh);
+            float* ga = grad_data_fresh(a, fresh);
             const float* y = node.data.data();
             const float* g = node.grad.data();
             parallel_for(r.outer, r.n * r.inner, [&](size_t first, size_t last) {  // slices are independent
@@ -98,7 +99,7 @@ Tensor log_softmax(const Tensor& a, int dim) {
     if (out.requires_grad())
         set_backward(out, [a, r](const Node& node) {
             bool fresh;
-            float* ga = a.grad_data_fresh(fresh);
+            float* ga = grad_data_fresh(a, fresh);
             const float* y = node.data.data();
             const float* g = node.grad.data();
             parallel_for(r.outer, r.n * r.inner, [&](size_t first, size_t last) {  // slices are independent

@@ -9,4 +9,5 @@
 #include "tinyattn/plot/head_view.hpp"
 #include "tinyattn/plot/heatmap.hpp"
 #include "tinyattn/plot/highlight.hpp"
+#include "tinyattn/plot/image_attention.hpp"
 #include "tinyattn/plot/terminal_view.hpp"
