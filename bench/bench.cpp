@@ -11,7 +11,7 @@
 #include "workloads.hpp"
 
 static int usage() {
-    std::fprintf(stderr, "usage: bench W1|W2|W3|W4|W5|W6|W7 [--threads N] [--steps N] [--warmup N]\n");
+    std::fprintf(stderr, "usage: bench W1|W2|W3|W4|W5|W6|W7|W8 [--threads N] [--steps N] [--warmup N]\n");
     return 2;
 }
 
@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
         else if (workload == "W5") bench::run_w5(opt);
         else if (workload == "W6") bench::run_w6(opt);
         else if (workload == "W7") bench::run_w7(opt);
+        else if (workload == "W8") bench::run_w8(opt);
         else return usage();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench %s: %s\n", workload.c_str(), e.what());

@@ -2,7 +2,7 @@
 """run_comparison.py — tinyattn against PyTorch on the W1..W6 workloads, in one run.
 
     /usr/bin/python3 bench/run_comparison.py [--bench build/bin/bench] [--threads 2] [--rounds 3]
-                                             [--workloads W1,W2,W3,W4,W5,W6,W7]
+                                             [--workloads W1,W2,W3,W4,W5,W6,W7,W8]
 
 For every round and workload it runs `bench W --threads N` and then
 `torch_reference.py W --threads N` (interleaved, so both sides see the same machine load),
@@ -49,7 +49,7 @@ def main():
     p.add_argument("--bench", default=os.path.join(HERE, "..", "build", "bin", "bench"))
     p.add_argument("--threads", default="2", help="comma-separated, e.g. 1,2")
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W7")
+    p.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W7,W8")
     args = p.parse_args()
     coretype = openblas_coretype()
     results = {"tinyattn": {}, "pytorch": {}}

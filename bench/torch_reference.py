@@ -206,6 +206,33 @@ def run_w4(args):
                args, 1024768)
 
 
+# W8: the W4 model decoding greedily, batch 1, 12 tokens, no grad. torch.nn.TransformerDecoder has
+# no key/value cache, so PyTorch's way is the encoder once and the decoder on the whole prefix at
+# every step (causal mask), keeping the last position, under inference_mode (its fastest no-grad mode).
+def run_w8(args):
+    gen = torch.Generator().manual_seed(1234)
+    model = TinyTransformer().eval()
+    check_params("W8", model, 1024768)
+    src = random_ids(gen, (1, 12), 256)
+    masks = [nn.Transformer.generate_square_subsequent_mask(n) for n in range(1, 13)]
+
+    def decode():
+        with torch.inference_mode():
+            memory = model.transformer.encoder(model.src_emb(src) + model.pe[:12])
+            prefix = torch.tensor([[BOS]])
+            for step in range(12):
+                t = model.tgt_emb(prefix) + model.pe[: step + 1]
+                y = model.transformer.decoder(t, memory, tgt_mask=masks[step])
+                prev = model.head(y[:, -1]).argmax(1)
+                prefix = torch.cat([prefix, prev[:, None]], 1)
+    ms = time_steps(decode, max(args.warmup, 20), max(args.steps, 200))
+    print(json.dumps({"workload": "W8", "threads": args.threads,
+                      "us_per_sentence_median": round(1000 * statistics.median(ms), 1),
+                      "us_min": round(1000 * min(ms), 1), "us_max": round(1000 * max(ms), 1),
+                      "sentences": len(ms), "params": param_count(model),
+                      "peak_rss_mb": round(peak_rss_mb(), 1)}), flush=True)
+
+
 # ---- W5: sgemm through torch.mm (OpenBLAS) -------------------------------------------------
 def run_w5(args):
     gen = torch.Generator().manual_seed(1234)
@@ -279,7 +306,7 @@ def run_w7(args):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("workload", choices=["W1", "W2", "W3", "W4", "W5", "W6", "W7"])
+    p.add_argument("workload", choices=["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8"])
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--steps", type=int, default=None)
     p.add_argument("--warmup", type=int, default=5)
@@ -294,7 +321,8 @@ def main():
     torch.manual_seed(1234)
     {"W1": lambda: run_seq2seq("W1", args), "W2": lambda: run_seq2seq("W2", args), "W3": lambda: run_w3(args),
      "W4": lambda: run_w4(args), "W5": lambda: run_w5(args), "W6": lambda: run_w6(args),
-     "W7": lambda: run_w7(args)}[args.workload]()
+     "W7": lambda: run_w7(args),
+     "W8": lambda: run_w8(args)}[args.workload]()
 
 
 if __name__ == "__main__":

@@ -14,5 +14,6 @@ void run_w4(const Options& opt);                                   // transforme
 void run_w5(const Options& opt);                                   // gemm GFLOP/s
 void run_w6(const Options& opt);                                   // greedy-decode latency
 void run_w7(const Options& opt);                                   // show-attend-tell soft captioner (lesson 13)
+void run_w8(const Options& opt);                                   // KV-cached greedy decode (W4 model)
 
 }  // namespace bench

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <string>
@@ -89,6 +90,14 @@ inline Tensor padding_mask(const std::vector<int>& lengths, int max_len) {
 // A standard-normal input that requires grad.
 inline Tensor random_input(const tinyattn::Shape& shape, tinyattn::Rng& rng) {
     return tinyattn::randn(shape, rng).requires_grad_();
+}
+
+// The largest |a[i] - b[i]| over two tensors of one shape.
+inline float max_abs_diff(const Tensor& a, const Tensor& b) {
+    REQUIRE(a.shape() == b.shape());
+    float m = 0.0f;
+    for (size_t i = 0; i < a.numel(); ++i) m = std::max(m, std::fabs(a.data()[i] - b.data()[i]));
+    return m;
 }
 
 // Number of entries of t that are exactly zero.

@@ -283,6 +283,14 @@ const std::map<std::string, OpCheck>& op_checks() {
                  return max_pool2d(in[0], 3, 2);
              }, {distinct({1, 2, 7, 5}, 146)});
          }}},
+        {"windowed_attention", {"fused", [] {
+             expect_gradcheck("window 1, bands clipped at both ends", [](const std::vector<Tensor>& in) {
+                 return nn::windowed_attention(in[0], in[1], in[2], 1);
+             }, {param({2, 5, 3}, 132, -2.0f, 2.0f), param({2, 5, 3}, 133, -2.0f, 2.0f), param({2, 5, 3}, 134)});
+             expect_gradcheck("one tensor as query, key and value (self-attention)", [](const std::vector<Tensor>& in) {
+                 return nn::windowed_attention(in[0], in[0], in[0], 2);
+             }, {param({1, 6, 4}, 135, -2.0f, 2.0f)});
+         }}},
     };
     return table;
 }

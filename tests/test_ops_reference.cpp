@@ -172,6 +172,9 @@ const std::map<std::string, Runner>& runners() {
         {"max_pool2d", {"images", [](const F& f, const Inputs& in) {
              return max_pool2d(in.at("input"), int_arg(f, "kernel_size"), int_arg(f, "stride"));
          }}},
+        {"windowed_attention", {"fused", [](const F& f, const Inputs& in) {
+             return nn::windowed_attention(in.at("q"), in.at("k"), in.at("v"), int_arg(f, "window"));
+         }}},
     };
     return table;
 }

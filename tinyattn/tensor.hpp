@@ -49,6 +49,13 @@ struct Node {
 // How many Nodes are alive right now (tests use it to prove graphs are freed).
 long live_node_count();
 
+// Bytes held right now by tensor buffers (data and gradients, FloatBuffer), and the most held
+// at once since the last reset_tensor_bytes_peak() (counted in kernels/memory.cpp) — PyTorch's torch.cuda.max_memory_allocated
+// for our tensors. Lesson 17 reads it to measure the peak memory of a forward + backward pass.
+std::size_t tensor_bytes_in_use();
+std::size_t tensor_bytes_peak();
+void reset_tensor_bytes_peak();  // peak := bytes in use now
+
 class Tensor {
 public:
     Tensor() = default;                           // an undefined handle

@@ -12,6 +12,7 @@
 #include "tinyattn/nn/additive_attention.hpp"
 #include "tinyattn/nn/attention_pooling.hpp"
 #include "tinyattn/nn/conv2d.hpp"
+#include "tinyattn/nn/cosine_attention.hpp"
 #include "tinyattn/nn/dropout.hpp"
 #include "tinyattn/nn/embedding.hpp"
 #include "tinyattn/nn/gru.hpp"
@@ -19,6 +20,8 @@
 #include "tinyattn/nn/layer_norm.hpp"
 #include "tinyattn/nn/linear.hpp"
 #include "tinyattn/nn/local_attention.hpp"
+#include "tinyattn/nn/local_m_attention.hpp"
+#include "tinyattn/nn/location_attention.hpp"
 #include "tinyattn/nn/lstm.hpp"
 #include "tinyattn/nn/luong_attention.hpp"
 #include "tinyattn/nn/module.hpp"
@@ -26,6 +29,7 @@
 #include "tinyattn/nn/positional_encoding.hpp"
 #include "tinyattn/nn/scaled_dot_product.hpp"
 #include "tinyattn/nn/transformer.hpp"
+#include "tinyattn/nn/windowed_attention.hpp"
 
 // training
 #include "tinyattn/io/checkpoint.hpp"

@@ -175,16 +175,18 @@ int main(int argc, char** argv) {
     const tasks::CaptionScores &pooled = scores[0], &soft = scores[1], &hard = scores[2];
     std::printf("\n");
     for (size_t i = 0; i < std::min<size_t>(4, test.size()); ++i) {
-        std::printf("  REF   %s\n", data::join(test[i].caption).c_str());
+        std::printf("  REF    %s\n", data::join(test[i].caption).c_str());
         for (size_t k = 0; k < 3; ++k)
-            std::printf("  %-6s%s %s\n", name_of(models[k]->look), data::join(captions_of[k][i].words).c_str(),
+            std::printf("  %-7s%s %s\n", name_of(models[k]->look), data::join(captions_of[k][i].words).c_str(),
                         captions_of[k][i].words == test[i].caption ? "✓" : "✗");
     }
-    std::printf("\nexact match by number of objects:   1        2        3\n");
-    for (size_t k = 0; k < 3; ++k)
-        std::printf("  %-7s                        %5.1f%%   %5.1f%%   %5.1f%%\n", name_of(models[k]->look),
-                    100 * scores[k].exact_by_objects[1], 100 * scores[k].exact_by_objects[2],
-                    100 * scores[k].exact_by_objects[3]);
+    if (opt.data.empty()) {  // a learner's own captions have no object counts
+        std::printf("\nexact match by number of objects:   1        2        3\n");
+        for (size_t k = 0; k < 3; ++k)
+            std::printf("  %-7s                        %5.1f%%   %5.1f%%   %5.1f%%\n", name_of(models[k]->look),
+                        100 * scores[k].exact_by_objects[1], 100 * scores[k].exact_by_objects[2],
+                        100 * scores[k].exact_by_objects[3]);
+    }
 
     // ---- 4. Figures ---------------------------------------------------------------------------------
     const std::string plots = (std::filesystem::path(opt.plots_dir) / "13_show_attend_tell_").string();
@@ -208,15 +210,17 @@ int main(int argc, char** argv) {
     }
     std::cout << "\n" << plot::line_curves(plots + "loss", loss, {.title = "training cross-entropy per word", .y_label = "cross-entropy"});
     std::cout << plot::line_curves(plots + "valid_exact", valid_exact,
-                                   {.title = "valid exact match after each epoch", .y_label = "exact match (%)"});
-    std::vector<plot::Series> by_objects;
-    for (size_t k = 0; k < 3; ++k) {
-        by_objects.push_back({name_of(models[k]->look), {}, {}});
-        for (size_t n = 1; n <= 3; ++n) by_objects.back().y.push_back(float(100 * scores[k].exact_by_objects[n]));
+                                   {.title = "valid exact match after each epoch", .y_label = "exact match (%)", .key_above = true});
+    if (opt.data.empty()) {
+        std::vector<plot::Series> by_objects;
+        for (size_t k = 0; k < 3; ++k) {
+            by_objects.push_back({name_of(models[k]->look), {}, {}});
+            for (size_t n = 1; n <= 3; ++n) by_objects.back().y.push_back(float(100 * scores[k].exact_by_objects[n]));
+        }
+        std::cout << plot::bucket_bars(plots + "by_objects", {"1 object", "2 objects", "3 objects"}, by_objects,
+                                       {.title = "test exact match by number of objects", .x_label = "objects in the scene",
+                                        .y_label = "exact match (%)"});
     }
-    std::cout << plot::bucket_bars(plots + "by_objects", {"1 object", "2 objects", "3 objects"}, by_objects,
-                                   {.title = "test exact match by number of objects", .x_label = "objects in the scene",
-                                    .y_label = "exact match (%)"});
 
     report.set("pooled_exact_match", pooled.exact_match);
     report.set("soft_exact_match", soft.exact_match);

@@ -13,7 +13,8 @@ sources=(tinyattn/data/loaders.cpp tinyattn/data/text_file.cpp tinyattn/data/tok
          tinyattn/data/utf8.cpp tinyattn/data/vocab.cpp
          tinyattn/io/checkpoint.cpp tinyattn/io/atomic_file.cpp tinyattn/io/crc32.cpp
          tinyattn/tensor.cpp tinyattn/autograd.cpp tinyattn/debug/anomaly.cpp tinyattn/rng.cpp
-         tinyattn/nn/module.cpp tinyattn/optim/optimizer.cpp tinyattn/kernels/parallel.cpp)
+         tinyattn/nn/module.cpp tinyattn/optim/optimizer.cpp tinyattn/kernels/parallel.cpp
+         tinyattn/kernels/memory.cpp)
 
 # Library objects: instrumented for coverage (fuzzer-no-link), rebuilt only when the source is
 # newer (after changing a header, remove OUT_DIR/obj).

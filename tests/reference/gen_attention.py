@@ -277,6 +277,41 @@ def w4_parameter_count(out_dir):
     write_fixture(os.path.join(out_dir, "attention", "w4_parameter_count.txt"),
                   {"parameter_count": torch.tensor([float(count)])})
 
+# ---- content-based (cosine, NTM §3.3.1) and location-based (Luong eq. 8) scores --------------
+def content_and_location(out_dir):
+    B, S, D, L = 3, 5, 4, 7
+    x = {"query": leaf(randn(B, D)), "keys": leaf(randn(B, S, D)), "values": leaf(randn(B, S, 3)),
+         "key_padding_mask": padding_mask([5, 2, 4], S)}
+    q, k = x["query"], x["keys"]
+    p = {"log_beta": leaf(torch.tensor([math.log(3.0)], dtype=torch.float32).double())}
+    unit = lambda t: t / torch.sqrt((t * t).sum(-1, keepdim=True) + 1e-8)     # x / ‖x‖
+    e = torch.exp(p["log_beta"]) * torch.einsum("bd,bsd->bs", unit(q), unit(k))   # β · cos(s_t, h̄_s)
+    w = masked_softmax(e, x["key_padding_mask"])
+    record(out_dir, "cosine", x, p, {"context": torch.einsum("bs,bsd->bd", w, x["values"]), "weights": w})
+
+    # the scores never read the keys, so no gradient reaches them: keys is a plain (non-leaf) input
+    x = {k_: leaf(v.detach()) if v.requires_grad and k_ != "keys" else v.detach() for k_, v in x.items()}
+    p = {"W_a": linear_weight(L, D)}
+    e = (x["query"] @ p["W_a"].T)[:, :S]                                           # (W_a h_t)[0 .. S-1]
+    w = masked_softmax(e, x["key_padding_mask"])
+    record(out_dir, "location", x, p, {"context": torch.einsum("bs,bsd->bd", w, x["values"]), "weights": w})
+
+
+# ---- Luong local-m (section 3.2): the general score in a window around a given p_t -------------
+def local_m(out_dir):
+    B, S, Dq, Dk, Dwin = 3, 9, 4, 5, 2
+    p = {"W_a": linear_weight(Dq, Dk)}
+    x = {"query": leaf(randn(B, Dq)), "keys": leaf(randn(B, S, Dk)), "values": leaf(randn(B, S, 3)),
+         "key_padding_mask": padding_mask([9, 6, 8], S)}
+    centres = torch.tensor([[1.0], [5.0], [4.5]], dtype=torch.float64)                  # p_t per row
+    s = torch.arange(S, dtype=torch.float64)[None, :]
+    outside = ((s - centres).abs() > Dwin).double() + x["key_padding_mask"]             # window + padding
+    e = torch.einsum("bi,ij,bsj->bs", x["query"], p["W_a"], x["keys"])                 # h_tᵀ W_a h̄_s
+    w = masked_softmax(e, outside)
+    record(out_dir, "local_m", x, p, {"context": torch.einsum("bs,bsd->bd", w, x["values"]), "weights": w},
+           {"in.centres": centres.reshape(-1)})
+
+
 def main(out_dir):
     torch.manual_seed(20240603)
     torch.set_num_threads(1)
@@ -290,3 +325,6 @@ def main(out_dir):
     transformer_layers(out_dir, norm_first=True, suffix="")
     w4_parameter_count(out_dir)
     transformer_layers(out_dir, norm_first=False, suffix="_post_norm")  # last: the cases above keep their numbers
+    torch.manual_seed(21)  # its own seed: the cases above keep their numbers
+    content_and_location(out_dir)
+    local_m(out_dir)

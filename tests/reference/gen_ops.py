@@ -218,6 +218,21 @@ case("head_scores__basic", lambda: dict(q=r(2, 3, 6), k=r(2, 4, 6)),
 case("head_context__basic", lambda: dict(weights=torch.softmax(r(2, 2, 3, 4, lo=-2, hi=2), -1), v=r(2, 4, 6)),
      lambda weights, v: merge_heads(weights @ split_heads(v, weights.shape[1])))
 
+# banded self-attention (tinyattn/nn/windowed_attention.cpp), written the PyTorch way: full
+# scaled dot-product attention with the band |i - j| > window masked out.
+def windowed(q, k, v, window):
+    T = q.shape[1]
+    i = torch.arange(T)
+    allowed = (i[:, None] - i[None, :]).abs() <= int(window)  # True = may attend
+    scores = (q @ k.transpose(-1, -2)) / q.shape[-1] ** 0.5
+    return torch.softmax(scores.masked_fill(~allowed, float("-inf")), -1) @ v
+
+
+case("windowed_attention__w1", lambda: dict(q=r(2, 5, 3, lo=-2, hi=2), k=r(2, 5, 3, lo=-2, hi=2), v=r(2, 5, 3)),
+     windowed, window=1)
+case("windowed_attention__w2_long", lambda: dict(q=r(1, 9, 4, lo=-2, hi=2), k=r(1, 9, 4, lo=-2, hi=2), v=r(1, 9, 4)),
+     windowed, window=2)
+
 # Cases whose reference values are computed in float64 (from the same float32 inputs) and then
 # rounded to float32: the exact answer, where float32 PyTorch is itself too far from it.
 FLOAT64 = {"layer_norm__large_offset"}

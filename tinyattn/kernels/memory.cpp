@@ -2,6 +2,7 @@
 #include "tinyattn/kernels/memory.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -53,5 +54,18 @@ float* grad_data_fresh(const Tensor& t, bool& fresh) {
     }
     return node.grad.data();
 }
+
+// ---- bytes held by tensor buffers (UninitializedAllocator counts them) -----------------------
+static std::atomic<std::ptrdiff_t> g_tensor_bytes{0};
+static std::atomic<std::ptrdiff_t> g_tensor_bytes_peak{0};
+void count_tensor_bytes(std::ptrdiff_t bytes) {
+    const std::ptrdiff_t now = g_tensor_bytes.fetch_add(bytes) + bytes;
+    std::ptrdiff_t peak = g_tensor_bytes_peak.load();
+    while (now > peak && !g_tensor_bytes_peak.compare_exchange_weak(peak, now)) {
+    }
+}
+std::size_t tensor_bytes_in_use() { return std::size_t(g_tensor_bytes.load()); }
+std::size_t tensor_bytes_peak() { return std::size_t(g_tensor_bytes_peak.load()); }
+void reset_tensor_bytes_peak() { g_tensor_bytes_peak.store(g_tensor_bytes.load()); }
 
 }  // namespace tinyattn

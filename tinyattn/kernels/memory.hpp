@@ -31,6 +31,7 @@
 // What each of these was worth when it was made: bench/README.md ("What the library's comments
 // used to say").
 #pragma once
+#include <cstddef>
 #include <initializer_list>
 #include <memory>
 #include <utility>
@@ -40,10 +41,21 @@ namespace tinyattn {
 
 // 1. The storage of a tensor's numbers and of its gradient: std::allocator with one change,
 //    "construct a float with no value" does nothing. Zeros are asked for explicitly: assign(n, 0.0f).
+//    It also counts the bytes it holds, so lesson 17 can measure what a forward + backward pass
+//    keeps alive at its peak (tensor_bytes_peak, tensor.hpp).
+void count_tensor_bytes(std::ptrdiff_t bytes);  // + on allocate, - on deallocate (memory.cpp)
 template <class T>
 struct UninitializedAllocator : std::allocator<T> {
     template <class U>
     struct rebind { using other = UninitializedAllocator<U>; };
+    T* allocate(std::size_t n) {
+        count_tensor_bytes(std::ptrdiff_t(n * sizeof(T)));
+        return std::allocator<T>::allocate(n);
+    }
+    void deallocate(T* p, std::size_t n) {
+        count_tensor_bytes(-std::ptrdiff_t(n * sizeof(T)));
+        std::allocator<T>::deallocate(p, n);
+    }
     template <class U>
     void construct(U*) noexcept {}  // new elements: left as they are (no value-initialisation)
     template <class U, class... Args>

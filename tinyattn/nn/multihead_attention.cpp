@@ -77,15 +77,35 @@ AttentionOutput MultiheadAttention::forward_reference(const Tensor& query, const
 AttentionOutput MultiheadAttention::forward(const Tensor& query, const Tensor& key, const Tensor& value,
                                             const Tensor& key_padding_mask, const Tensor& attn_mask) const {
     const Tensor mask = checked_mask(query, key, value, key_padding_mask, attn_mask);
+    return attend(project(query, 0), project(key, 1), project(value, 2), mask);
+}
+
+AttentionOutput MultiheadAttention::attend(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask) const {
     // Per head h: softmax(Q_h·K_hᵀ / √d) · V_h. The heads are not copied out into [B, H, T, d]
     // tensors (as forward_reference does): head_scores and head_context multiply each head where
     // it lies in the projections (ops/attention_heads.cpp), and the contexts land side by side
     // in [B, Tq, E], ready for W^O.
-    const Tensor scores = head_scores(project(query, 0), project(key, 1), num_heads,
-                                      1.0f / std::sqrt(float(head_dim)));  // [B, H, Tq, Tk]
+    const Tensor scores = head_scores(q, k, num_heads, 1.0f / std::sqrt(float(head_dim)));  // [B, H, Tq, Tk]
     const Tensor weights = masked_softmax(scores, mask);
     const Tensor dropped = tinyattn::dropout(weights, dropout, is_training(), *rng_);
-    return {out_proj.forward(head_context(dropped, project(value, 2))), weights};
+    return {out_proj.forward(head_context(dropped, v)), weights};
+}
+
+// ---- incremental decoding: keys and values projected once, kept in a cache -------------------
+void MultiheadAttention::extend_cache(KVCache& cache, const Tensor& key, const Tensor& value) const {
+    check_defined("MultiheadAttention::extend_cache", key);
+    check_defined("MultiheadAttention::extend_cache", value);
+    const Tensor k = project(key, 1), v = project(value, 2);  // [B, Tn, E]: only the new positions
+    cache.key = cache.key.defined() ? concat({cache.key, k}, 1) : k;
+    cache.value = cache.value.defined() ? concat({cache.value, v}, 1) : v;
+}
+
+AttentionOutput MultiheadAttention::forward_cached(const Tensor& query, const KVCache& cache,
+                                                   const Tensor& key_padding_mask) const {
+    if (!cache.key.defined())
+        throw std::invalid_argument("MultiheadAttention::forward_cached: the cache is empty (call extend_cache first)");
+    const Tensor mask = checked_mask(query, cache.key, cache.value, key_padding_mask, Tensor());
+    return attend(project(query, 0), cache.key, cache.value, mask);
 }
 
 }  // namespace tinyattn::nn

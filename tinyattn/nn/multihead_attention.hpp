@@ -57,6 +57,19 @@ public:
                                       const Tensor& key_padding_mask = Tensor(),
                                       const Tensor& attn_mask = Tensor()) const;
 
+    // Incremental decoding (a KV cache): a decoder that writes one token at a time would project
+    // the keys and values of every earlier position again at every step, though they never change.
+    // The cache keeps them projected, [B, t, E] each; a step projects only the new positions.
+    struct KVCache {
+        Tensor key, value;  // projected keys and values of the positions so far (undefined: none yet)
+    };
+    // Appends the projections of key and value [B, Tn, E] to the cache.
+    void extend_cache(KVCache& cache, const Tensor& key, const Tensor& value) const;
+    // The attention of query [B, Tq, E] over the cached keys and values: forward() without
+    // projecting them again. No attn_mask: the cache holds only positions a step may read.
+    AttentionOutput forward_cached(const Tensor& query, const KVCache& cache,
+                                   const Tensor& key_padding_mask = Tensor()) const;
+
     int embed_dim, num_heads, head_dim;
     float dropout;
     Tensor in_proj_weight, in_proj_bias;  // bias undefined when bias = false
@@ -66,6 +79,8 @@ private:
     // [B, T, E] -> one of the three projections (0 query, 1 key, 2 value), [B, T, E]:
     // head h reads its columns h·head_dim .. h·head_dim + head_dim - 1 in place
     Tensor project(const Tensor& x, int which) const;
+    // Per head softmax(Q_h·K_hᵀ/√d)·V_h on the projections, then W^O (forward and forward_cached).
+    AttentionOutput attend(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask) const;
     // Checks the shapes and returns the one mask over the scores [B, H, Tq, Tk] (or undefined).
     Tensor checked_mask(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& key_padding_mask,
                         const Tensor& attn_mask) const;

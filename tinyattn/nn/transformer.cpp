@@ -86,21 +86,47 @@ DecoderLayerOutput TransformerDecoderLayer::forward(const Tensor& tgt, const Ten
                                                     const Tensor& memory_key_padding_mask) const {
     check_model_input("TransformerDecoderLayer", tgt, self_attn.embed_dim);
     check_model_input("TransformerDecoderLayer (memory)", memory, self_attn.embed_dim);
-    // cross-attention (multihead_attn): queries from the decoder, keys and values from the memory
+    return body(
+        tgt, [&](const Tensor& x) { return self_attn.forward(x, x, x, tgt_key_padding_mask, tgt_mask); },
+        // cross-attention (multihead_attn): queries from the decoder, keys and values from the memory
+        [&](const Tensor& x) {
+            return multihead_attn.forward(x, memory, memory, memory_key_padding_mask, memory_mask);
+        });
+}
+
+// One new position: its self-attention reads the cached keys and values of the positions before
+// it (plus its own, appended now) and needs no causal mask; the memory is projected on the first
+// step only. The same numbers as row t of forward() with a causal mask, up to float rounding.
+DecoderLayerOutput TransformerDecoderLayer::forward_step(const Tensor& tgt_t, const Tensor& memory,
+                                                         const Tensor& memory_key_padding_mask,
+                                                         DecoderLayerCache& cache) const {
+    check_model_input("TransformerDecoderLayer::forward_step", tgt_t, self_attn.embed_dim);
+    check_model_input("TransformerDecoderLayer::forward_step (memory)", memory, self_attn.embed_dim);
+    if (!cache.cross.key.defined()) multihead_attn.extend_cache(cache.cross, memory, memory);
+    return body(
+        tgt_t,
+        [&](const Tensor& x) {
+            self_attn.extend_cache(cache.self, x, x);
+            return self_attn.forward_cached(x, cache.self);
+        },
+        [&](const Tensor& x) { return multihead_attn.forward_cached(x, cache.cross, memory_key_padding_mask); });
+}
+
+// The layer itself, whichever way its two attentions are computed.
+DecoderLayerOutput TransformerDecoderLayer::body(const Tensor& tgt, const Attend& self_attend,
+                                                 const Attend& cross_attend) const {
     if (norm_first) {  // x + Dropout(block(LN(x)))
-        const Tensor x1 = norm1.forward(tgt);
-        const AttentionOutput sa = self_attn.forward(x1, x1, x1, tgt_key_padding_mask, tgt_mask);
+        const AttentionOutput sa = self_attend(norm1.forward(tgt));
         const Tensor x = add(tgt, dropout1.forward(sa.context));
-        const AttentionOutput ca =
-            multihead_attn.forward(norm2.forward(x), memory, memory, memory_key_padding_mask, memory_mask);
+        const AttentionOutput ca = cross_attend(norm2.forward(x));
         const Tensor y = add(x, dropout2.forward(ca.context));
         const Tensor z = add(y, dropout3.forward(feed_forward(norm3.forward(y), linear1, dropout, linear2)));
         return {z, sa.weights, ca.weights};
     }
     // LN(x + Dropout(block(x)))
-    const AttentionOutput sa = self_attn.forward(tgt, tgt, tgt, tgt_key_padding_mask, tgt_mask);
+    const AttentionOutput sa = self_attend(tgt);
     const Tensor x = norm1.forward(add(tgt, dropout1.forward(sa.context)));
-    const AttentionOutput ca = multihead_attn.forward(x, memory, memory, memory_key_padding_mask, memory_mask);
+    const AttentionOutput ca = cross_attend(x);
     const Tensor y = norm2.forward(add(x, dropout2.forward(ca.context)));
     const Tensor z = norm3.forward(add(y, dropout3.forward(feed_forward(y, linear1, dropout, linear2))));
     return {z, sa.weights, ca.weights};
@@ -143,6 +169,24 @@ DecoderOutput TransformerDecoder::forward(const Tensor& tgt, const Tensor& memor
     for (const auto& layer : layers) {
         DecoderLayerOutput o = layer->forward(out.output, memory, tgt_mask, memory_mask, tgt_key_padding_mask,
                                               memory_key_padding_mask);
+        out.output = o.output;
+        out.self_weights.push_back(o.self_weights);
+        out.cross_weights.push_back(o.cross_weights);
+    }
+    out.output = norm.forward(out.output);
+    return out;
+}
+
+DecoderOutput TransformerDecoder::forward_step(const Tensor& tgt_t, const Tensor& memory,
+                                               const Tensor& memory_key_padding_mask,
+                                               std::vector<DecoderLayerCache>& cache) const {
+    if (cache.empty()) cache.resize(layers.size());
+    if (cache.size() != layers.size())
+        throw std::invalid_argument("TransformerDecoder::forward_step: the cache has " + std::to_string(cache.size()) +
+                                    " layers, the decoder " + std::to_string(layers.size()));
+    DecoderOutput out{tgt_t, {}, {}};
+    for (size_t i = 0; i < layers.size(); ++i) {
+        DecoderLayerOutput o = layers[i]->forward_step(out.output, memory, memory_key_padding_mask, cache[i]);
         out.output = o.output;
         out.self_weights.push_back(o.self_weights);
         out.cross_weights.push_back(o.cross_weights);

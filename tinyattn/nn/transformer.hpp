@@ -37,6 +37,7 @@
 // Every forward also returns each layer's per-head attention weights [B, H, Tq, Tk], in layer
 // order, for the lesson's layers × heads grid.
 #pragma once
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -90,6 +91,12 @@ struct DecoderLayerOutput {
     Tensor cross_weights;  // [B, H, T, S]
 };
 
+// What a decoder layer keeps between the steps of incremental decoding: the projected keys and
+// values of its self-attention (one more position per step) and of its cross-attention (the memory).
+struct DecoderLayerCache {
+    MultiheadAttention::KVCache self, cross;
+};
+
 class TransformerDecoderLayer : public Module {
 public:
     explicit TransformerDecoderLayer(const TransformerLayerOptions& options, Rng& rng = global_rng());
@@ -99,6 +106,10 @@ public:
     DecoderLayerOutput forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask = Tensor(),
                                const Tensor& memory_mask = Tensor(), const Tensor& tgt_key_padding_mask = Tensor(),
                                const Tensor& memory_key_padding_mask = Tensor()) const;
+    // Incremental decoding: the output for ONE new position tgt_t [B, 1, d], whose self-attention
+    // reads the earlier positions from `cache` (and adds this one to it). Starts from an empty cache.
+    DecoderLayerOutput forward_step(const Tensor& tgt_t, const Tensor& memory, const Tensor& memory_key_padding_mask,
+                                    DecoderLayerCache& cache) const;
 
     bool norm_first;
     MultiheadAttention self_attn, multihead_attn;
@@ -107,6 +118,11 @@ public:
     Linear linear2;
     LayerNorm norm1, norm2, norm3;
     Dropout dropout1, dropout2, dropout3;
+
+private:
+    using Attend = std::function<AttentionOutput(const Tensor&)>;
+    // The layer's blocks around its self-attention and cross-attention (forward and forward_step).
+    DecoderLayerOutput body(const Tensor& tgt, const Attend& self_attend, const Attend& cross_attend) const;
 };
 
 struct EncoderOutput {
@@ -141,6 +157,10 @@ public:
     DecoderOutput forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask = Tensor(),
                           const Tensor& memory_mask = Tensor(), const Tensor& tgt_key_padding_mask = Tensor(),
                           const Tensor& memory_key_padding_mask = Tensor()) const;
+    // One new position tgt_t [B, 1, d] with a KV cache per layer (an empty vector to start):
+    // output [B, 1, d], self weights [B, H, 1, t+1], cross weights [B, H, 1, S] per layer.
+    DecoderOutput forward_step(const Tensor& tgt_t, const Tensor& memory, const Tensor& memory_key_padding_mask,
+                               std::vector<DecoderLayerCache>& cache) const;
 
     std::vector<std::unique_ptr<TransformerDecoderLayer>> layers;
     LayerNorm norm;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tinyattn/autograd.hpp"
+#include "tinyattn/kernels/memory.hpp"  // make_empty_result
 #include "tinyattn/kernels/conv2d.hpp"
 #include "tinyattn/ops.hpp"
 

@@ -23,6 +23,7 @@ const std::vector<std::string>& differentiable_ops() {
         "lstm_cell_c", "lstm_cell_h", "additive_scores", "head_scores", "head_context",
         // images
         "conv2d", "max_pool2d",
+        "windowed_attention",  // banded self-attention (nn/windowed_attention.cpp)
     };
     return ops;
 }

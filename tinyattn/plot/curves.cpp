@@ -63,6 +63,7 @@ std::string line_curves(const std::string& path, const std::vector<Series>& seri
         GnuplotSession gp(files.png, 900, 540);
         set_axes(gp, opt);
         if (opt.log_y) gp << "set logscale y";
+        if (opt.log_x) gp << "set logscale x 2";
         if (opt.key_above) gp << "set key outside top center horizontal";
         std::string plot = "plot ";
         size_t longest = 0;

@@ -23,6 +23,7 @@ struct CurveOptions {
     std::string x_label = "epoch";
     std::string y_label = "loss";
     bool log_y = false;  // logarithmic y axis (losses spanning several decades)
+    bool log_x = false;  // logarithmic x axis (with log_y: a power law n^k is a line of slope k)
     bool key_above = false;  // the legend in a row above the plot, for curves that fill the top right
 };
 

@@ -157,8 +157,11 @@ CaptionScores score_captions(const std::vector<data::CaptionedImage>& examples,
 
 std::string caption_scores_line(const std::string& name, const CaptionScores& s) {
     char buf[320];
-    int n = std::snprintf(buf, sizeof buf, "%-7s exact %5.1f%%  BLEU-4 %.3f  binding %5.1f%%  relation %5.1f%%", name.c_str(),
-                          100 * s.exact_match, s.bleu, 100 * s.binding, 100 * s.relation);
+    int n = std::snprintf(buf, sizeof buf, "%-7s exact %5.1f%%  BLEU-4 %.3f", name.c_str(), 100 * s.exact_match, s.bleu);
+    const bool toy = s.images_by_objects[1] + s.images_by_objects[2] + s.images_by_objects[3] > 0;
+    if (toy)  // binding and relations need the toy grammar; a learner's own captions have neither
+        n += std::snprintf(buf + n, sizeof buf - size_t(n), "  binding %5.1f%%  relation %5.1f%%", 100 * s.binding,
+                           100 * s.relation);
     if (s.located_words > 0)
         std::snprintf(buf + n, sizeof buf - size_t(n), "  pointing %5.1f%%  mass in box %.2f (box share %.2f)",
                       100 * s.pointing, s.mass_in_box, s.box_share);
