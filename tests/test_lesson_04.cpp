@@ -21,7 +21,8 @@ TEST_CASE("lesson 04: a bag of embeddings learns plain sentiment but not negatio
     CHECK(run.number("test_accuracy_negation") < 0.65);
     require_figure(scratch, "04_per_phenomenon");
     CHECK(fs::exists(scratch.plots() / "04_embeddings_results.txt"));
-    CHECK(fs::exists(scratch.dir / "04_embeddings.ckpt.vocab"));
+    CHECK(fs::exists(scratch.dir / "04_embeddings.ckpt"));
+    CHECK_FALSE(fs::exists(scratch.dir / "04_embeddings.ckpt.vocab"));  // one self-contained file
 }
 
 TEST_CASE("lesson 04: --data trains on a text<TAB>label file with a header and CRLF line ends", "[lesson]") {

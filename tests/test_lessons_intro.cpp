@@ -24,8 +24,8 @@ TEST_CASE("lesson 02_autograd: the hand-derived gradient equals autograd's, grad
     REQUIRE(run.number("accumulated_grad") == Approx(30.0));  // 8a + 2a at a = 3
 }
 
-TEST_CASE("lessons reject unknown options with usage and exit code 2", "[lesson]") {
+TEST_CASE("lessons reject unknown options in one line and exit code 2", "[lesson]") {
     const auto run = lesson_runner::run("01_tensors", "--no-such-option");
     REQUIRE(run.exit_code == 2);
-    REQUIRE_THAT(run.output, Catch::Contains("unknown option '--no-such-option'") && Catch::Contains("usage:"));
+    REQUIRE(run.output == "01_tensors: error: unknown option '--no-such-option' (see --help)\n");
 }

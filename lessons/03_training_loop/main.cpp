@@ -19,6 +19,7 @@
 #include "tinyattn/plot/figure_files.hpp"
 #include "tinyattn/plot/gnuplot_session.hpp"
 #include "tinyattn/plot/plot.hpp"
+#include "tinyattn/tasks/lesson_checkpoint.hpp"
 #include "tinyattn/tinyattn.hpp"
 
 using namespace tinyattn;
@@ -184,7 +185,10 @@ std::string decision_boundary_figure(const std::string& path, const std::vector<
     if (plot::png_enabled()) {
         plot::GnuplotSession gp(files.png, 560 * int(grids.size()), 520);
         gp << "set multiplot layout 1," + std::to_string(grids.size());
-        gp << "set palette defined (0 '#6baed6', 0.5 '#f7f7f7', 1 '#fb6a4a')\nset cbrange [0:1]\nunset colorbox";
+        // The colour key: blue = the model says class 0, red = class 1, white = undecided (0.5).
+        gp << "set palette defined (0 '#6baed6', 0.5 '#f7f7f7', 1 '#fb6a4a')\nset cbrange [0:1]";
+        gp << "set colorbox vertical\nset cblabel 'P(class 1)' font ',11'\nset cbtics 0.25 font ',9'";
+        gp << "set xlabel 'x (first input)' font ',11'\nset ylabel 'y (second input)' font ',11'";
         gp << "set xrange [" + std::to_string(g.x0) + ":" + std::to_string(g.x1) + "]\nset yrange [" +
                   std::to_string(g.y0) + ":" + std::to_string(g.y1) + "]";
         gp << "set key bottom left box opaque font ',10'\nset tics font ',10'";
@@ -219,9 +223,10 @@ int main(int argc, char** argv) {
     LessonInfo info("03_training_loop", "the training loop: logistic regression vs a small MLP on two moons");
     info.trains = true;
     info.default_epochs = 40;
+    info.quick_epochs = 20;
     info.data_help = "x<TAB>y<TAB>label (label 0 or 1, header line allowed); split 80/20 into train/test";
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
-    const int epochs = opt.quick ? 20 : opt.epochs;
+    const int epochs = opt.epochs;  // the total: a resumed MLP trains the rest
     const int hidden = 16, batch_size = 32;
     const float lr = 0.02f, momentum = 0.9f;
 
@@ -239,6 +244,12 @@ int main(int argc, char** argv) {
         train = subset(all, std::vector<int>(rows.begin(), rows.begin() + n_train));
         test = subset(all, std::vector<int>(rows.begin() + n_train, rows.end()));
     }
+    // What --resume compares: the same points (same file or generator, same --seed).
+    std::vector<std::string> point_lines;
+    for (int i = 0; i < train.size(); ++i)
+        point_lines.push_back(plot::format_value(train.xy[2 * i]) + " " + plot::format_value(train.xy[2 * i + 1]) + " " +
+                              std::to_string(train.label[i]));
+    const std::string data_source = tasks::data_fingerprint(point_lines);
     std::printf("data: %s, %d training points, %d held-out test points\n",
                 opt.data.empty() ? "two moons (noise 0.15)" : opt.data.c_str(), train.size(), test.size());
 
@@ -254,14 +265,16 @@ int main(int argc, char** argv) {
     // trains from scratch, it takes a fraction of a second.
     int start_epoch = 0;
     if (!opt.resume.empty()) {
+        const io::Metadata saved = io::read_checkpoint(opt.resume).metadata;
+        tasks::check_resume(saved, opt.resume, {info.name}, {{"hidden", std::to_string(hidden)}}, data_source);
         const io::Metadata meta = io::load_checkpoint(opt.resume, mlp, &mlp_opt);
-        start_epoch = std::stoi(meta.at("epoch"));
+        start_epoch = std::stoi(tasks::metadata_value(meta, "epoch", opt.resume));
         std::printf("resumed the MLP from %s at epoch %d\n", opt.resume.c_str(), start_epoch);
     }
 
     // 3. Train both, one epoch at a time, and score them on the test set after each epoch.
     std::vector<float> curve[4];  // train loss logreg, test loss logreg, train loss MLP, test loss MLP
-    Progress progress(epochs, 1, 2.0);
+    Progress progress(0, epochs, 1, 2.0, "points");
     for (int epoch = 0; epoch < epochs; ++epoch) {
         curve[0].push_back(train_epoch(logreg, logreg_opt, train, batch_size, opt.seed, epoch));
         curve[1].push_back(score(logreg, test).loss);
@@ -269,7 +282,10 @@ int main(int argc, char** argv) {
             curve[2].push_back(train_epoch(mlp, mlp_opt, train, batch_size, opt.seed, epoch));
             curve[3].push_back(score(mlp, test).loss);
             io::save_checkpoint(opt.checkpoint, mlp, &mlp_opt,
-                                {{"lesson", info.name}, {"epoch", std::to_string(epoch + 1)}, {"hidden", std::to_string(hidden)}});
+                                {{"lesson", info.name},
+                                 {"epoch", std::to_string(epoch + 1)},
+                                 {"hidden", std::to_string(hidden)},
+                                 {"data", data_source}});
         }
         progress.step(epoch, 0, curve[2].empty() ? curve[0].back() : curve[2].back(), train.size());
     }
@@ -278,7 +294,7 @@ int main(int argc, char** argv) {
     const Score lr_test = score(logreg, test), mlp_test = score(mlp, test);
     std::printf("\nheld-out test accuracy: logistic regression %.1f%%, MLP %.1f%%  (%d test points, trained in %.1f s)\n",
                 100 * lr_test.accuracy, 100 * mlp_test.accuracy, test.size(), train_seconds);
-    std::printf("checkpoint (MLP + optimizer): %s\n\n", opt.checkpoint.c_str());
+    std::printf("\n");
 
     // 4. Figures: the loss curves and the two decision boundaries.
     const std::string plots = opt.plots_dir + "/";
@@ -294,7 +310,7 @@ int main(int argc, char** argv) {
     const Grid grid{-1.6f, 2.6f, -1.2f, 1.7f, 120, 84};
     std::cout << "\n" << decision_boundary_figure(plots + "03_decision_boundary", {"logistic regression", "MLP 2-16-16-2"},
                                                   {probability_grid(logreg, grid), probability_grid(mlp, grid)}, grid, test);
-    std::printf("figures: %s03_loss.png, %s03_decision_boundary.png\n", plots.c_str(), plots.c_str());
+    print_outputs(opt);  // the figures, and the checkpoint (MLP + optimizer)
 
     Report report;
     report.set("lesson", info.name);

@@ -49,11 +49,12 @@ int main(int argc, char** argv) {
     LessonInfo info("04_embeddings", "word embeddings: a bag-of-embeddings sentiment classifier, accuracy per phenomenon");
     info.trains = true;
     info.default_epochs = 6;
+    info.quick_epochs = 3;
     info.data_help = tasks::kLabelledDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
 
     // 1. Data: the shipped toy-sentiment corpus (or --data), its vocabulary from the training split.
-    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume.empty() ? "" : tasks::vocab_path_for(opt.resume));
+    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume);
     if (opt.quick) tasks::keep_first(data.train, 4000);
     std::printf("data: %s · train %d, valid %d, test %d sentences · vocabulary %d words · labels:", data.source.c_str(),
                 data.train.size(), data.valid.size(), data.test.size(), data.vocab.size());
@@ -68,7 +69,7 @@ int main(int argc, char** argv) {
                 data.vocab.size(), dim, dim, data.labels.size(), model.parameter_count());
 
     // 3. Train (tinyattn/tasks/classification.cpp: zero_grad → forward → loss → backward → step).
-    const tasks::TrainConfig config = tasks::train_config(info, opt, /*quick_epochs=*/3);
+    const tasks::TrainConfig config = tasks::train_config(info, opt);
     const tasks::TrainResult trained = tasks::train_classifier(model, optimizer, data, config);
 
     // 4. Evaluate on the held-out TEST split, per phenomenon.
@@ -102,9 +103,8 @@ int main(int argc, char** argv) {
     const std::string plots = opt.plots_dir + "/";
     std::cout << tasks::compare_per_phenomenon(plots + "04_per_phenomenon", {}, "bag of embeddings", data.source, test);
     tasks::write_results(plots + "04_embeddings_results.txt", "bag of embeddings", data.source, test);
-    std::printf("figure: %s04_per_phenomenon.png · results for lessons 05/09: %s04_embeddings_results.txt\n",
-                plots.c_str(), plots.c_str());
-    std::printf("checkpoint: %s (vocabulary: %s)\n", opt.checkpoint.c_str(), tasks::vocab_path_for(opt.checkpoint).c_str());
+    std::printf("results for lessons 05/09: %s04_embeddings_results.txt\n", plots.c_str());
+    print_outputs(opt);
 
     Report report;
     tasks::report_results(report, info.name, config.epochs, test, trained);

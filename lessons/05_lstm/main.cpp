@@ -89,11 +89,12 @@ int main(int argc, char** argv) {
     LessonInfo info("05_lstm", "the LSTM gate by gate: a sentiment classifier on the final state, compared with lesson 04");
     info.trains = true;
     info.default_epochs = 3;
+    info.quick_epochs = 2;
     info.data_help = tasks::kLabelledDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
 
     // 1. Data, exactly as in lesson 04.
-    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume.empty() ? "" : tasks::vocab_path_for(opt.resume));
+    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume);
     if (opt.quick) tasks::keep_first(data.train, 6000);
     std::printf("data: %s · train %d, valid %d, test %d sentences · vocabulary %d words\n", data.source.c_str(),
                 data.train.size(), data.valid.size(), data.test.size(), data.vocab.size());
@@ -106,7 +107,7 @@ int main(int argc, char** argv) {
                 data.vocab.size(), dim, dim, hidden, hidden, data.labels.size(), model.parameter_count());
 
     // 3. Train (the loop of lesson 04, tinyattn/tasks/classification.cpp).
-    const tasks::TrainConfig config = tasks::train_config(info, opt, /*quick_epochs=*/2);
+    const tasks::TrainConfig config = tasks::train_config(info, opt);
     const tasks::TrainResult trained = tasks::train_classifier(model, optimizer, data, config);
 
     // 4. Evaluate on the TEST split.
@@ -129,9 +130,8 @@ int main(int argc, char** argv) {
     std::cout << tasks::compare_per_phenomenon(plots + "05_per_phenomenon", {plots + "04_embeddings_results.txt"}, "LSTM",
                                                data.source, test);
     tasks::write_results(plots + "05_lstm_results.txt", "LSTM", data.source, test);
-    std::printf("figure: %s05_per_phenomenon.png · results for lesson 09: %s05_lstm_results.txt\n", plots.c_str(),
-                plots.c_str());
-    std::printf("checkpoint: %s (vocabulary: %s)\n", opt.checkpoint.c_str(), tasks::vocab_path_for(opt.checkpoint).c_str());
+    std::printf("results for lesson 09: %s05_lstm_results.txt\n", plots.c_str());
+    print_outputs(opt);
 
     Report report;
     tasks::report_results(report, info.name, config.epochs, test, trained);

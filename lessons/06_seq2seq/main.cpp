@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     LessonInfo info("06_seq2seq", "encoder-decoder without attention on toy English→French: BLEU falls with length");
     info.trains = true;
     info.default_epochs = 2;
+    info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     Timer total;
@@ -47,19 +48,19 @@ int main(int argc, char** argv) {
     const double lr = 3e-3;  // as lesson 07, so the two differ only in attention
     optim::Adam adam(model.parameters(), lr);
     if (!opt.resume.empty()) {
-        io::load_checkpoint(opt.resume, model, &adam);
+        tasks::load_translation_checkpoint(opt.resume, model, tasks::seq2seq_config(model), adam, data, {info.name});
         std::printf("resumed from %s at epoch %d, step %ld\n", opt.resume.c_str(), first_epoch, step);
     }
     std::printf("model: %zu parameters, Adam lr %g, batch 32, gradient clipping at norm 1\n\n",
                 model.parameter_count(), lr);
 
     // ---- 3. Train ---------------------------------------------------------------------------------
-    const int epochs = opt.quick ? 1 : opt.epochs;
+    const int epochs = opt.epochs;  // the total: a resumed run trains the rest
     Timer training;
     const double train_loss = tasks::train_epochs(
-        model, adam, data, train_set, {32, 1.0, opt.seed}, "06_seq2seq", opt.checkpoint, first_epoch, epochs, step);
+        tasks::seq2seq_trainee(model), adam, data, train_set, {32, 1.0, opt.seed}, "06_seq2seq", opt.checkpoint, first_epoch, epochs, step);
     const double train_seconds = training.seconds();
-    tasks::print_training_summary(epochs, step, train_seconds, train_loss);
+    tasks::print_training_summary(first_epoch, epochs, step, train_seconds, train_loss);
 
     // ---- 4. Test split: overall, and by source length -------------------------------------------
     const std::vector<int> edges = tasks::length_edges(data.pairs.test);
@@ -67,7 +68,7 @@ int main(int argc, char** argv) {
     tasks::print_test_results(ev, 4);
 
     plot::Series bars{"no attention", {}, {}};
-    for (const BleuBucket& b : ev.buckets) bars.y.push_back(float(100.0 * b.bleu));
+    for (const BleuBucket& b : ev.buckets) bars.y.push_back(float(b.bleu));
     const std::string base = (std::filesystem::path(opt.plots_dir) / "06_seq2seq_bleu_by_length").string();
     std::cout << tasks::plot_bleu_by_length(base, "test BLEU by source length, no attention", ev.buckets, {bars});
     tasks::write_buckets(base + ".tsv", data.pairs.name, ev.buckets);
@@ -79,11 +80,12 @@ int main(int argc, char** argv) {
     report.set("bleu_shortest_bucket", ev.buckets.front().bleu);
     report.set("bleu_longest_bucket", ev.buckets.back().bleu);
     report.set("train_seconds", train_seconds);
-    report.set("epochs", first_epoch + epochs);
+    report.set("epochs", std::max(first_epoch, epochs));
     report.set("steps", double(step));
     report.set("final_train_loss", train_loss);
     report.set("total_seconds", total.seconds());
     report.write(opt.report);
-    std::printf("figure %s.png, buckets %s.tsv; checkpoint %s\n", base.c_str(), base.c_str(), opt.checkpoint.c_str());
+    std::printf("buckets for lesson 07: %s.tsv\n", base.c_str());
+    print_outputs(opt);
     return 0;
 }

@@ -90,29 +90,16 @@ std::string variant_path(const std::string& base, const Variant& v) {
     return fs::path(base).replace_extension("").string() + "_" + v.name + ".ckpt";
 }
 
-// The checkpoint of one variant: model + Adam + what tasks::read_resume_info needs, and which decoder it is.
-void save_variant(const std::string& path, const models::Seq2Seq& model, const optim::Optimizer& adam,
-                  const tasks::TranslationData& data, const Variant& v, bool input_feeding, bool scaled, int epoch,
-                  long step) {
-    if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
-    data.src_vocab.save(path + ".src.vocab");
-    data.tgt_vocab.save(path + ".tgt.vocab");
-    io::save_checkpoint(path, model, &adam,
-                        {{"lesson", "08_luong"},
-                         {"corpus", data.pairs.name},
-                         {"epoch", std::to_string(epoch)},
-                         {"step", std::to_string(step)},
-                         {"src_vocab", fs::path(path + ".src.vocab").filename().string()},
-                         {"tgt_vocab", fs::path(path + ".tgt.vocab").filename().string()},
-                         {"embedding_dim", std::to_string(model.config.embedding_dim)},
-                         {"hidden_size", std::to_string(model.config.hidden_size)},
-                         {"decoder", "luong"},
-                         {"attention", v.name},
-                         {"input_feeding", input_feeding ? "1" : "0"},
-                         {"window", std::to_string(kWindow)},
-                         {"scaled", scaled ? "1" : "0"}});
+// What a variant's checkpoint records about its model (and --resume compares): lesson 07's sizes and which decoder.
+io::Metadata variant_config(const models::Seq2Seq& model, const Variant& v, bool input_feeding, bool scaled) {
+    io::Metadata config = tasks::seq2seq_config(model);
+    config["decoder"] = "luong";
+    config["attention"] = v.name;
+    config["input_feeding"] = input_feeding ? "1" : "0";
+    config["window"] = std::to_string(kWindow);
+    config["scaled"] = scaled ? "1" : "0";
+    return config;
 }
-
 
 // The sentence the figure shows: the first test pair of 9–10 words whose French has "pas"
 // (one-to-two: not -> ne … pas); at that length one usually has an adjective that moves after its
@@ -171,17 +158,18 @@ Result run_variant(const Variant& v, bool input_feeding, bool scaled, const Less
     r.variant = &v;
     r.parameters = model->parameter_count();
     r.steps = loaded.step;
-    if (!opt.resume.empty()) io::load_checkpoint(variant_path(opt.resume, v), *model, &adam);
+    const tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tasks::Trainee trainee = tasks::seq2seq_trainee(*model);
+    trainee.config = variant_config(*model, v, input_feeding, scaled);  // which Luong decoder, for checkpoints and --resume
+    if (!opt.resume.empty())
+        tasks::load_translation_checkpoint(variant_path(opt.resume, v), *model, trainee.config, adam, data, {"08_luong"});
     std::printf("\n== %s%s: %zu parameters ==\n", v.name,
                 input_feeding ? " + input feeding" : "", r.parameters);
-    const tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
     const std::string ckpt = variant_path(opt.checkpoint, v);
     Timer timer;
-    r.train_loss = tasks::train_epochs(*model, adam, data, train_set, tc, "08_luong", "", loaded.first_epoch, epochs,
-                                       r.steps, [&](int epoch) {
-                                           save_variant(ckpt, *model, adam, data, v, input_feeding, scaled, epoch, r.steps);
-                                           r.epochs = epoch;
-                                       });
+    r.epochs = std::max(loaded.first_epoch, epochs);
+    r.train_loss = tasks::train_epochs(trainee, adam, data, train_set, tc, "08_luong", ckpt, loaded.first_epoch, epochs,
+                                       r.steps);
     r.train_seconds = timer.seconds();
     r.eval = tasks::evaluate_translation(*model, data, test_size, tasks::length_edges(data.pairs.test));
     r.reorder = reordering_bleu(r.eval);
@@ -209,6 +197,7 @@ int main(int argc, char** argv) {
                     "/√H). --checkpoint/--resume take one base path (one file per variant)");
     info.trains = true;
     info.default_epochs = 1;
+    info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
     const LessonOptions opt = parse_lesson_args(int(args.size()), args.data(), info);
     Timer total;
@@ -220,7 +209,7 @@ int main(int argc, char** argv) {
     const tasks::TranslationData& data = loaded.data;
     const tasks::EncodedPairs train_set = opt.quick ? tasks::head(data.train, kQuickTrainPairs) : data.train;
     const size_t test_size = opt.quick ? 100 : data.test.size();
-    const int epochs = opt.quick ? 1 : opt.epochs;
+    const int epochs = opt.epochs;  // the total: a resumed run trains the rest
     std::printf("corpus %s: training each variant on %zu of %zu train pairs for %d epoch(s); %zu test pairs; "
                 "vocab %d English / %d French\n",
                 data.pairs.name.c_str(), train_set.size(), data.train.size(), epochs, test_size,
@@ -269,14 +258,14 @@ int main(int argc, char** argv) {
     std::vector<plot::Series> series;
     for (const Result& r : results) {
         plot::Series s{r.variant->name, {}, {}};
-        for (const BleuBucket& b : r.eval.buckets) s.y.push_back(float(100.0 * b.bleu));
+        for (const BleuBucket& b : r.eval.buckets) s.y.push_back(float(b.bleu));
         series.push_back(s);
     }
     std::cout << "\n"
               << plot::bucket_bars((fs::path(opt.plots_dir) / "08_luong_bleu_by_length").string(),
                                    tasks::bucket_labels(results[0].eval.buckets), series,
                                    {.title = "test BLEU by source length, seven attention scores",
-                                    .x_label = "source words (sentences)", .y_label = "corpus BLEU-4 x 100"});
+                                    .x_label = "source words (sentences)", .y_label = "corpus BLEU-4 (0 to 1)"});
 
     // ---- 5. Report ------------------------------------------------------------------------------------
     Report report;
@@ -303,7 +292,8 @@ int main(int argc, char** argv) {
     report.set("reorder_sentences", double(results[0].reorder.n));
     report.set("total_seconds", total.seconds());
     report.write(opt.report);
-    std::printf("\nfigures in %s/08_luong_*.png; checkpoints %s\n", opt.plots_dir.c_str(),
-                variant_path(opt.checkpoint, kVariants[0]).c_str());
+    std::printf("\n");
+    print_outputs(opt);
+    std::printf("checkpoints: one per variant, e.g. %s\n", variant_path(opt.checkpoint, kVariants[0]).c_str());
     return 0;
 }

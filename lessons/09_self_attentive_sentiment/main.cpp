@@ -181,14 +181,15 @@ std::string highlight_figure(const std::string& path, SelfAttentiveClassifier& m
                              const std::string& phenomenon, int count, const std::string& title) {
     std::vector<plot::HighlightSentence> sentences;
     for (int i = 0; i < data.test.size() && int(sentences.size()) < count; ++i) {
-        if (data.test.phenomena[size_t(i)] != phenomenon) continue;
+        if (phenomenon != "all" && data.test.phenomena[size_t(i)] != phenomenon) continue;
         const SentenceAttention s = attention_of(model, data.test, i);
         const std::string reference = data.labels[size_t(data.test.labels[size_t(i)])];
         sentences.push_back({data.test.examples[size_t(i)].tokens, mean_of_hops(s),
                              data.labels[size_t(s.predicted)] + " (reference " + reference + ")", s.probability});
     }
     if (sentences.empty()) return "(no " + phenomenon + " sentences in the test split)\n";
-    return plot::sentiment_highlight(path, sentences, phenomenon + ": " + title);
+    return plot::sentiment_highlight(path, sentences, (phenomenon == "all" ? "the first test sentences" : phenomenon) +
+                                                          ": " + title);
 }
 
 // A side experiment: a fresh model of `sizes` (initial weights from `init_seed`), trained
@@ -220,12 +221,13 @@ int main(int argc, char** argv) {
                     "self-attentive sentiment (Lin et al. 2017): BiLSTM + attention pooling with its penalty");
     info.trains = true;
     info.default_epochs = 3;
+    info.quick_epochs = 2;
     info.data_help = tasks::kLabelledDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     const float penalty_coef = 1.0f;
 
     // 1. Data, as in lessons 04 and 05.
-    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume.empty() ? "" : tasks::vocab_path_for(opt.resume));
+    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume);
     if (opt.quick) tasks::keep_first(data.train, 5000);
     std::printf("data: %s · train %d, valid %d, test %d sentences · vocabulary %d words\n", data.source.c_str(),
                 data.train.size(), data.valid.size(), data.test.size(), data.vocab.size());
@@ -240,7 +242,7 @@ int main(int argc, char** argv) {
                 sizes.hops * sizes.pooled_dim(), data.labels.size(), model->parameter_count(), penalty_coef);
 
     // 3. Train with the penalty (tinyattn/tasks/classification.cpp adds coef · penalty to the loss).
-    tasks::TrainConfig config = tasks::train_config(info, opt, /*quick_epochs=*/2);
+    tasks::TrainConfig config = tasks::train_config(info, opt);
     config.penalty_coef = penalty_coef;
     const tasks::TrainResult trained = tasks::train_classifier(*model, optimizer, data, config);
 
@@ -267,8 +269,13 @@ int main(int argc, char** argv) {
     // 5. What the classifier read: each word shaded by its attention, and whether the weight
     //    sits on the words that decide the label.
     const std::string title = "attention over [E; H] (test sentences)";
-    std::cout << "\n" << highlight_figure(plots + "09_highlight_negation", *model, data, "negation", 4, title);
-    std::cout << "\n" << highlight_figure(plots + "09_highlight_contrast", *model, data, "contrast", 4, title);
+    // A learner's own file has no phenomenon tags ("all"): then the first test sentences show it.
+    const bool tagged = std::any_of(data.test.phenomena.begin(), data.test.phenomena.end(),
+                                    [](const std::string& p) { return p != "all"; });
+    const std::string first_group = tagged ? "negation" : "all";
+    std::cout << "\n" << highlight_figure(plots + "09_highlight_" + (tagged ? "negation" : "test"), *model, data,
+                                         first_group, 4, title);
+    if (tagged) std::cout << "\n" << highlight_figure(plots + "09_highlight_contrast", *model, data, "contrast", 4, title);
     const Focus focus = attention_focus(*model, data.test);
     std::cout << "\nwhere the attention sits (test sentences):\n" << describe(focus);
     report_focus(report, "attention_", focus);
@@ -284,7 +291,7 @@ int main(int argc, char** argv) {
                 100 * h_accuracy, describe(h_focus).c_str());
     report.set("states_only_accuracy", h_accuracy);
     report_focus(report, "states_only_attention_", h_focus);
-    std::cout << highlight_figure(plots + "09_highlight_states_only", *h_model, data, "negation", 4,
+    std::cout << highlight_figure(plots + "09_highlight_states_only", *h_model, data, first_group, 4,
                                   "attention over H alone (test sentences)");
 
     // 7. What the penalty does to r = 4 hops: two short runs from the same start, coef 0 and 1.
@@ -317,9 +324,7 @@ int main(int argc, char** argv) {
         std::cout << plot::attention_heatmap(plots + "09_hops_penalty_" + tag,
                                              attention_of(*short_model, data.test, shown).hops, words, hop_names, heat);
     }
-    std::printf("figures: %s09_per_phenomenon.png, 09_highlight_{negation,contrast,states_only}.png, "
-                "09_hops_penalty_{0,1}.png\n", plots.c_str());
-    std::printf("checkpoint: %s (vocabulary: %s)\n", opt.checkpoint.c_str(), tasks::vocab_path_for(opt.checkpoint).c_str());
+    print_outputs(opt);
 
     tasks::report_results(report, info.name, config.epochs, test, trained);
     report.write(opt.report);

@@ -13,10 +13,8 @@
 #include <set>
 
 #include "tinyattn/autograd.hpp"
-#include "tinyattn/app/interrupt.hpp"
 #include "tinyattn/models/transformer_seq2seq.hpp"
 #include "tinyattn/optim/adam.hpp"
-#include "tinyattn/optim/clip_grad.hpp"
 #include "tinyattn/optim/lr_scheduler.hpp"
 #include "tinyattn/plot/plot.hpp"
 #include "tinyattn/tasks/head_matrices.hpp"
@@ -48,45 +46,6 @@ struct LossCurve {
     int count = 0;
 };
 
-// One pass over `train` in seeded, length-bucketed batches: zero_grad, loss, backward, clip at
-// norm 1, Adam step, scheduler step. Returns the mean loss per target token.
-double train_epoch(TransformerSeq2Seq& model, optim::Adam& adam, optim::LRScheduler& schedule,
-                   const tasks::EncodedPairs& train, uint64_t seed, int epoch, Progress& progress, long& step,
-                   LossCurve& curve) {
-    model.train();
-    data::BatchOptions bo;
-    bo.batch_size = kBatchSize;
-    bo.seed = seed;
-    const auto batches = data::make_batches(train.src_lengths, bo, epoch);
-    double loss_sum = 0.0;
-    long token_sum = 0;
-    for (size_t k = 0; k < batches.size(); ++k) {
-        const data::Batch batch = data::collate_pairs(train.src, train.tgt, batches[k]);
-        long tokens = 0;
-        for (int n : batch.tgt_lengths) tokens += n;
-        adam.zero_grad();
-        const Tensor loss = model.loss(batch);
-        loss.backward();
-        optim::clip_grad_norm(adam.params(), 1.0);
-        adam.step();
-        schedule.step();
-        ++step;
-        const float l = loss.item();
-        loss_sum += double(l) * double(tokens);
-        token_sum += tokens;
-        progress.step(epoch, int(k), l, tokens);
-        curve.sum += l;
-        if (++curve.count == kLossEvery) {
-            curve.train.x.push_back(float(step));
-            curve.train.y.push_back(float(curve.sum / kLossEvery));
-            curve.sum = 0.0;
-            curve.count = 0;
-        }
-        if (interrupted()) break;  // Ctrl-C: stop at this step boundary; main() saves
-    }
-    return token_sum > 0 ? loss_sum / double(token_sum) : 0.0;
-}
-
 // Mean loss per target token on a split, dropout off, no graph.
 double mean_loss(TransformerSeq2Seq& model, const tasks::EncodedPairs& split) {
     NoGrad no_grad;
@@ -106,25 +65,13 @@ double mean_loss(TransformerSeq2Seq& model, const tasks::EncodedPairs& split) {
     return tokens > 0 ? sum / double(tokens) : 0.0;
 }
 
-void save_checkpoint(const std::string& path, const TransformerSeq2Seq& model, const optim::Adam& adam,
-                     const TranslationData& data, int epoch, long step) {
-    if (path.empty()) return;
-    namespace fs = std::filesystem;
-    if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
-    data.src_vocab.save(path + ".src.vocab");
-    data.tgt_vocab.save(path + ".tgt.vocab");
-    const models::TransformerConfig& c = model.config;
-    io::save_checkpoint(path, model, &adam,
-                        {{"lesson", "10_transformer"},
-                         {"corpus", data.pairs.name},
-                         {"epoch", std::to_string(epoch)},
-                         {"step", std::to_string(step)},  // the schedule restarts from this step
-                         {"src_vocab", fs::path(path + ".src.vocab").filename().string()},
-                         {"tgt_vocab", fs::path(path + ".tgt.vocab").filename().string()},
-                         {"d_model", std::to_string(c.d_model)},
-                         {"nhead", std::to_string(c.nhead)},
-                         {"layers", std::to_string(c.num_encoder_layers) + "+" + std::to_string(c.num_decoder_layers)},
-                         {"dim_feedforward", std::to_string(c.dim_feedforward)}});
+// What the checkpoint records of the model (and --resume compares). The step counter saved with
+// it restarts the learning-rate schedule where it was.
+io::Metadata transformer_config(const models::TransformerConfig& c) {
+    return {{"d_model", std::to_string(c.d_model)},
+            {"nhead", std::to_string(c.nhead)},
+            {"layers", std::to_string(c.num_encoder_layers) + "+" + std::to_string(c.num_decoder_layers)},
+            {"dim_feedforward", std::to_string(c.dim_feedforward)}};
 }
 
 // ---- translating and scoring -------------------------------------------------------------------
@@ -229,6 +176,7 @@ int main(int argc, char** argv) {
     LessonInfo info("10_transformer", "a tiny Transformer on toy English→French: every head of every layer");
     info.trains = true;
     info.default_epochs = 1;
+    info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     Timer total;
@@ -256,7 +204,7 @@ int main(int argc, char** argv) {
     const int warmup = opt.quick ? kQuickWarmup : kWarmup;
     auto schedule = optim::WarmupInverseSqrtLR::with_peak_lr(adam, kPeakLr, warmup);
     if (!opt.resume.empty()) {
-        io::load_checkpoint(opt.resume, model, &adam);
+        tasks::load_translation_checkpoint(opt.resume, model, transformer_config(cfg), adam, data, {info.name});
         std::printf("resumed from %s at epoch %d, step %ld\n", opt.resume.c_str(), first_epoch, step);
     }
     schedule.set_step_count(int(step));  // the learning rate for the next step
@@ -265,32 +213,38 @@ int main(int argc, char** argv) {
                 model.parameter_count(), kPeakLr, warmup, kBatchSize, double(cfg.dropout));
 
     // ---- 3. Train ------------------------------------------------------------------------------
-    const int epochs = opt.quick ? 1 : opt.epochs;
-    Progress progress(epochs, tasks::batches_per_epoch(train_set, kBatchSize));
+    // The same loop as lessons 06-08 and 11 (tasks/training_loop.hpp); after every step the
+    // learning-rate schedule moves on and the loss curve gets its point every 25 steps.
+    const int epochs = opt.epochs;  // the total: a resumed run trains the rest
     LossCurve curve;
-    double train_loss = 0.0, valid_loss = 0.0;
-    Timer timer;
-    install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
-    for (int e = 0; e < epochs; ++e) {
-        const int epoch = first_epoch + e;
-        train_loss = train_epoch(model, adam, schedule, train_set, opt.seed, epoch, progress, step, curve);
-        if (interrupted()) {  // saved with this epoch not done: --resume starts it again
-            save_checkpoint(opt.checkpoint, model, adam, data, epoch, step);
-            exit_after_interrupt(opt.checkpoint);
+    double valid_loss = 0.0;
+    tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tc.after_step = [&](long done, float loss) {
+        schedule.step();
+        curve.sum += loss;
+        if (++curve.count == kLossEvery) {
+            curve.train.x.push_back(float(done));
+            curve.train.y.push_back(float(curve.sum / kLossEvery));
+            curve.sum = 0.0;
+            curve.count = 0;
         }
-        valid_loss = mean_loss(model, valid_set);
-        curve.valid.x.push_back(float(step));
-        curve.valid.y.push_back(float(valid_loss));
-        const tasks::TranslationEval v = evaluate(model, data, data.pairs.valid, opt.quick ? 50 : 200, {1, 1000});
-        std::printf("  after epoch %d: validation loss %.4f per token, BLEU %.3f (%d sentences); lr now %.2e\n",
-                    epoch + 1, valid_loss, v.bleu, v.sentences, schedule.get_lr());
-        save_checkpoint(opt.checkpoint, model, adam, data, epoch + 1, step);
-    }
+    };
+    const tasks::Trainee trainee{model, [&](const data::Batch& b) { return model.loss(b); }, transformer_config(cfg)};
+    Timer timer;
+    const double train_loss = tasks::train_epochs(
+        trainee, adam, data, train_set, tc, info.name, opt.checkpoint, first_epoch, epochs, step, [&](int done) {
+            valid_loss = mean_loss(model, valid_set);
+            curve.valid.x.push_back(float(step));
+            curve.valid.y.push_back(float(valid_loss));
+            const tasks::TranslationEval v = evaluate(model, data, data.pairs.valid, opt.quick ? 50 : 200, {1, 1000});
+            std::printf("  after epoch %d: validation loss %.4f per token, BLEU %.3f (%d sentences); lr now %.2e\n",
+                        done, valid_loss, v.bleu, v.sentences, schedule.get_lr());
+        });
     const double train_seconds = timer.seconds();
     // The epoch's mean includes the first, untrained steps; the last curve point is where training ended.
     const double last_loss = curve.train.y.empty() ? train_loss : double(curve.train.y.back());
-    tasks::print_training_summary(epochs, step, train_seconds, last_loss);
-    std::printf("(mean loss over the whole last epoch: %.4f)\n", train_loss);
+    tasks::print_training_summary(first_epoch, epochs, step, train_seconds, train_loss);
+    if (!curve.train.y.empty()) std::printf("(mean loss of the last %d steps: %.4f)\n", kLossEvery, last_loss);
 
     // ---- 4. Score on the held-out test split ----------------------------------------------------
     const std::vector<int> edges = tasks::length_edges(data.pairs.test);
@@ -368,7 +322,7 @@ int main(int argc, char** argv) {
     report.set("test_bleu_beam4", beam.bleu);
     report.set("beam_sentences", beam.sentences);
     report.set("train_seconds", train_seconds);
-    report.set("epochs", first_epoch + epochs);
+    report.set("epochs", std::max(first_epoch, epochs));
     report.set("steps", double(step));
     report.set("final_train_loss", last_loss);
     report.set("last_epoch_mean_train_loss", train_loss);
@@ -378,8 +332,8 @@ int main(int argc, char** argv) {
     report.set("padded_source_attention_max", masks.padded);
     report.set("total_seconds", total.seconds());
     report.write(opt.report);
-    std::printf("figures in %s/10_transformer_*.png, attention JSON %s and %s; open %s in a browser; checkpoint %s\n",
-                opt.plots_dir.c_str(), plot_path(opt, "attention.json").c_str(), plot_path(opt, "bertviz.json").c_str(),
-                plot_path(opt, "attention.html").c_str(), opt.checkpoint.c_str());
+    std::printf("attention JSON %s and %s; open %s in a browser\n", plot_path(opt, "attention.json").c_str(),
+                plot_path(opt, "bertviz.json").c_str(), plot_path(opt, "attention.html").c_str());
+    print_outputs(opt);
     return 0;
 }

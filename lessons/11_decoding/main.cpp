@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
                     "with lesson 07's saved model");
     info.trains = true;
     info.default_epochs = 1;
+    info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     Timer total;
@@ -97,7 +98,8 @@ int main(int argc, char** argv) {
     optim::Adam adam(model.parameters(), kLearningRate);
     std::string source = "trained here";
     if (!opt.resume.empty()) {
-        io::load_checkpoint(opt.resume, model, &adam);
+        tasks::load_translation_checkpoint(opt.resume, model, tasks::seq2seq_config(model), adam, data,
+                                           {info.name, "07_attention"});
         source = "loaded from " + opt.resume;
         std::printf("resumed from %s (epoch %d, step %ld)\n", opt.resume.c_str(), loaded.first_epoch, step);
     } else {
@@ -106,18 +108,18 @@ int main(int argc, char** argv) {
             std::printf("(lesson 07's model %s exists; --resume %s --epochs 0 decodes with it instead)\n",
                         from07.c_str(), from07.c_str());
     }
-    const int epochs = opt.quick ? 1 : opt.epochs;
+    const int epochs = opt.epochs;  // the total: a model resumed at epoch 2 with --epochs 3 trains one more
+    const int new_epochs = std::max(0, epochs - loaded.first_epoch);
     std::printf("corpus %s: %zu train pairs, %zu test pairs; model %zu parameters; training %d epoch(s)\n\n",
-                data.pairs.name.c_str(), train_set.size(), test_size, model.parameter_count(), epochs);
+                data.pairs.name.c_str(), train_set.size(), test_size, model.parameter_count(), new_epochs);
     Timer timer;
     const double train_loss =
-        tasks::train_epochs(model, adam, data, train_set, {kBatchSize, 1.0, opt.seed}, "11_decoding", opt.checkpoint,
+        tasks::train_epochs(tasks::seq2seq_trainee(model), adam, data, train_set, {kBatchSize, 1.0, opt.seed}, "11_decoding", opt.checkpoint,
                             loaded.first_epoch, epochs, step);
     const double train_seconds = timer.seconds();
-    if (epochs > 0)
-        std::printf("\ntrained %d epoch(s) (%ld steps in all) in %s; final training loss %.4f\n\n", epochs, step,
-                    format_duration(train_seconds).c_str(), train_loss);
-    if (epochs > 0 && !opt.resume.empty()) source += " + " + std::to_string(epochs) + " epoch(s) here";
+    tasks::print_training_summary(loaded.first_epoch, epochs, step, train_seconds, train_loss);
+    std::printf("\n");
+    if (new_epochs > 0 && !opt.resume.empty()) source += " + " + std::to_string(new_epochs) + " epoch(s) here";
 
     // ---- 2. Decode the test split five ways ----------------------------------------------------------
     std::vector<Search> searches(5);
@@ -169,16 +171,16 @@ int main(int argc, char** argv) {
 
     // ---- 5. Figure: BLEU and exact match per search ---------------------------------------------------
     std::vector<std::string> names;
-    plot::Series bleu{"corpus BLEU-4 x 100", {}, {}}, exact{"exact match %", {}, {}};
+    plot::Series bleu{"corpus BLEU-4", {}, {}}, exact{"exact match", {}, {}};  // both as fractions, 0 to 1
     for (const Search& s : searches) {
         names.push_back(s.name);
-        bleu.y.push_back(float(100.0 * s.bleu));
-        exact.y.push_back(float(100.0 * s.exact));
+        bleu.y.push_back(float(s.bleu));
+        exact.y.push_back(float(s.exact));
     }
     std::cout << "\n"
               << plot::bucket_bars((fs::path(opt.plots_dir) / "11_decoding_comparison").string(), names, {bleu, exact},
                                    {.title = "greedy vs beam search on the test split", .x_label = "search",
-                                    .y_label = "percent"});
+                                    .y_label = "0 to 1"});
 
     Report report;
     report.set("lesson", "11_decoding");
@@ -186,7 +188,7 @@ int main(int argc, char** argv) {
     report.set("model", source);
     report.set("test_sentences", double(test_size));
     report.set("alpha", double(kAlpha));
-    report.set("epochs", loaded.first_epoch + epochs);
+    report.set("epochs", std::max(loaded.first_epoch, epochs));
     report.set("steps", double(step));
     report.set("final_train_loss", train_loss);
     report.set("train_seconds", train_seconds);
@@ -203,6 +205,6 @@ int main(int argc, char** argv) {
     report.set("beam5_broke", broken);
     report.set("total_seconds", total.seconds());
     report.write(opt.report);
-    std::printf("figure %s/11_decoding_comparison.png; checkpoint %s\n", opt.plots_dir.c_str(), opt.checkpoint.c_str());
+    print_outputs(opt);
     return 0;
 }

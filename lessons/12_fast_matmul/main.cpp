@@ -170,19 +170,15 @@ int main(int argc, char** argv) {
                     "C = A·B from the naive triple loop to the packed, cache-blocked, multi-threaded kernel, "
                     "with GFLOP/s measured at every step. --n N sets the size (default 512)");
     // --n is this lesson's own flag; every other argument goes to the shared parser.
-    int n = 0;
+    std::string n_text;
     std::vector<char*> rest{argv[0]};
     for (int i = 1; i < argc; ++i) {
-        if (std::string(argv[i]) == "--n") {
-            n = i + 1 < argc ? std::atoi(argv[++i]) : 0;
-            if (n <= 0) {
-                std::fprintf(stderr, "12_fast_matmul: --n needs a positive whole number\n");
-                return 2;
-            }
-        } else rest.push_back(argv[i]);
+        if (std::string(argv[i]) == "--n") n_text = i + 1 < argc ? argv[++i] : "";
+        else rest.push_back(argv[i]);
     }
     const LessonOptions opt = parse_lesson_args(int(rest.size()), rest.data(), info);
-    if (n == 0) n = opt.quick ? 128 : 512;
+    int n = opt.quick ? 128 : 512;
+    if (!n_text.empty() || (argc > 1 && std::string(argv[argc - 1]) == "--n")) n = int(parse_number("--n", n_text, 1, 4096));
     const int samples = opt.quick ? 3 : 5;
     const double min_sample_s = opt.quick ? 0.005 : 0.05;
     const int all_threads = opt.threads > 0 ? opt.threads : omp_get_num_procs();

@@ -78,7 +78,7 @@ Trained train(Captioner& m, const std::vector<CaptionedImage>& train_set, const 
     Trained t;
     Timer timer;
     const int steps = int((train_set.size() + kBatch - 1) / kBatch);
-    Progress progress(epochs, steps, 10.0);
+    Progress progress(0, epochs, steps, 10.0);
     for (int epoch = 0; epoch < epochs; ++epoch) {
         if (epoch == epochs - 2 && epochs > 2) adam.set_lr(adam.lr() * kFinalDecay);  // the last two epochs settle
         std::vector<int> order(train_set.size());
@@ -112,15 +112,14 @@ int main(int argc, char** argv) {
     LessonInfo info("13_show_attend_tell", "Show, Attend and Tell: captioning toy scenes with pooled, soft and hard attention");
     info.trains = true;
     info.default_epochs = 8;
+    info.quick_epochs = 2;
     info.data_help = "a folder of RGB images (PNG) and captions.tsv: file<TAB>caption per line (datasets/README.md)";
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     Timer total;
     Report report;
     report.set("lesson", "13_show_attend_tell");
-    if (!opt.resume.empty()) {
-        std::fprintf(stderr, "13_show_attend_tell: --resume is not supported (the lesson trains three models from scratch)\n");
-        return 2;
-    }
+    if (!opt.resume.empty())
+        lesson_error_exit("--resume is not supported (the lesson trains three models from scratch)", 2);
 
     // ---- 1. Data: toy scenes drawn from the seed, or the learner's own folder ---------------------
     std::vector<CaptionedImage> train_set, valid, test;
@@ -135,8 +134,7 @@ int main(int argc, char** argv) {
             train_set = std::move(s.train), valid = std::move(s.valid), test = std::move(s.test);
         }
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "13_show_attend_tell: %s\n", e.what());
-        return 1;
+        lesson_error_exit(e.what());
     }
     if (opt.quick) {
         train_set.resize(std::min<size_t>(train_set.size(), 1500));
@@ -152,7 +150,7 @@ int main(int argc, char** argv) {
     std::printf("e.g. %s: \"%s\"\n\n", train_set[0].name.c_str(), data::join(train_set[0].caption).c_str());
 
     // ---- 2. Train the three decoders on the same encoder architecture --------------------------
-    const int epochs = opt.quick ? 2 : opt.epochs;
+    const int epochs = opt.epochs;  // --quick: 2 unless --epochs says otherwise
     std::vector<std::unique_ptr<Captioner>> models;
     std::vector<Trained> runs;
     for (Look look : {Look::pooled, Look::soft, Look::hard}) {

@@ -176,12 +176,13 @@ int main(int argc, char** argv) {
                     "a Transformer-encoder sentiment classifier; what its heads attend to, and what each is worth");
     info.trains = true;
     info.default_epochs = 12;
+    info.quick_epochs = 6;
     info.data_help = tasks::kLabelledDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     const std::string plots = opt.plots_dir + "/";
 
     // 1. Data and the word classes.
-    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume.empty() ? "" : tasks::vocab_path_for(opt.resume));
+    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume);
     const std::map<std::string, int> lexicon =
         load_lexicon(std::string(TINYATTN_SOURCE_DIR) + "/datasets/toy-sentiment/lexicon.tsv");
     std::printf("data: %s · train %d, valid %d, test %d sentences · vocabulary %d words · lexicon %zu words\n",
@@ -199,7 +200,7 @@ int main(int argc, char** argv) {
 
     // 3. Train (the loop of tasks/classification.cpp), 4. evaluate on the TEST split.
     // --quick: the whole training split for 6 epochs instead of 12 (about 6 s).
-    const tasks::TrainConfig config = tasks::train_config(info, opt, /*quick_epochs=*/6);
+    const tasks::TrainConfig config = tasks::train_config(info, opt);
     const tasks::TrainResult trained = tasks::train_classifier(model, optimizer, data, config);
     model.eval();
     const tasks::Evaluation test = tasks::evaluate(model, data.test);

@@ -71,7 +71,7 @@ void train_transformer(models::TransformerSeq2Seq& model, const tasks::EncodedPa
                        int batch_size, uint64_t seed) {
     optim::Adam adam(model.parameters(), 2e-3, 0.9, 0.98, 1e-9);
     auto schedule = optim::WarmupInverseSqrtLR::with_peak_lr(adam, 2e-3, warmup);
-    Progress progress(epochs, tasks::batches_per_epoch(train, batch_size));
+    Progress progress(0, epochs, tasks::batches_per_epoch(train, batch_size));
     model.train();
     for (int epoch = 0; epoch < epochs; ++epoch) {
         data::BatchOptions bo;
@@ -272,7 +272,8 @@ int main(int argc, char** argv) {
                 lcfg.hidden_size, lstm_epochs);
     timer = Timer();
     long step = 0;
-    tasks::train_epochs(lstm, adam, data, train, {batch_size, 1.0, opt.seed}, info.name, "", 0, lstm_epochs, step);
+    tasks::train_epochs(tasks::seq2seq_trainee(lstm), adam, data, train, {batch_size, 1.0, opt.seed}, info.name, "", 0,
+                        lstm_epochs, step);
     std::vector<Tokens> lstm_out;
     for (const data::SentencePair& p : data.pairs.test)
         lstm_out.push_back(tasks::translate(lstm, data.src_vocab, data.tgt_vocab, p.src).hyp);

@@ -41,10 +41,13 @@ bool interrupted() { return g_interrupted.load(); }
 void clear_interrupt() { g_interrupted.store(false); }
 
 void exit_after_interrupt(const std::string& saved_checkpoint) {
-    std::printf("\ninterrupted: saved %s — continue with --resume %s (the interrupted epoch starts again)\n",
-                saved_checkpoint.c_str(), saved_checkpoint.c_str());
+    if (saved_checkpoint.empty())
+        std::printf("\ninterrupted: this phase keeps no checkpoint, nothing was saved\n");
+    else
+        std::printf("\ninterrupted: saved %s — continue with --resume %s (the interrupted epoch starts again)\n",
+                    saved_checkpoint.c_str(), saved_checkpoint.c_str());
     std::fflush(stdout);
-    std::exit(0);
+    std::exit(130);  // the shell's convention for "stopped by Ctrl-C" (128 + SIGINT)
 }
 
 }  // namespace tinyattn

@@ -20,7 +20,8 @@ bool interrupted();                 // has one arrived since install / clear?
 void clear_interrupt();             // reset the flag (and re-arm the one-more-kills rule)
 
 // What a lesson does after saving on an interrupt: say where the checkpoint is and how to
-// continue, then exit with status 0 (a clean stop, not a crash).
+// continue (or that this phase saves nothing: an empty path), then exit with status 130,
+// the shell's code for a program stopped by Ctrl-C (128 + SIGINT = 2).
 [[noreturn]] void exit_after_interrupt(const std::string& saved_checkpoint);
 
 }  // namespace tinyattn

@@ -1,5 +1,13 @@
 // lesson_cli.hpp — what every lesson program shares: its command line, a progress line,
 // and the --report JSON file. Lessons read top to bottom; this keeps the plumbing out of them.
+//
+// How a lesson program ends (the same for all of them, decided here and nowhere else):
+//   exit 0    it ran to the end
+//   exit 1    an error: "NN_name: error: <message>" on stderr, after everything already
+//             printed to stdout has been flushed (any exception that leaves main() ends here,
+//             see parse_lesson_args; no lesson aborts with a core dump)
+//   exit 2    a usage error: a bad flag or value, "NN_name: error: --flag ..." (see --help)
+//   exit 130  Ctrl-C (or kill): the checkpoint was saved first (interrupt.hpp)
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -16,38 +24,69 @@ struct LessonInfo {
     std::string name;         // "07_attention"
     std::string summary;      // one line: what the lesson does
     bool trains = false;      // training lessons also take --data, --epochs, --resume
-    int default_epochs = 0;
+    int default_epochs = 0;   // --epochs when it is not given
+    int quick_epochs = 1;     // --epochs under --quick when it is not given
     std::string data_help;    // the --data file format, for --help
 };
 
 struct LessonOptions {
     uint64_t seed = 1;
     int threads = 0;          // 0: all cores
-    int epochs = 0;           // the lesson's default unless --epochs is given
+    int epochs = 0;           // the TOTAL number of epochs: --epochs, else the lesson's default
+                              // (quick_epochs under --quick); --resume trains up to it
+    bool epochs_given = false;
     bool quick = false;       // a short run (used by the tests)
     std::string report;       // --report FILE: final metrics as one JSON object
     std::string data;         // --data PATH: train on the learner's own file
     std::string resume;       // --resume CKPT: continue from a checkpoint
-    std::string plots_dir;    // --plots DIR: where figures go (default: the repo's plots/)
+    std::string plots_dir;    // --plots DIR: where figures go. Default: plots/ (the figures the
+                              // README shows) for a full run on the shipped data; build/plots/
+                              // for --quick and --data runs, which never replace them
     std::string checkpoint;   // --checkpoint FILE: where to save (default: build/<lesson>.ckpt)
 };
 
-// Parses argv; prints --help and exits 0, or prints the error and usage and exits 2.
-// Also sets the OpenMP thread count and seeds the global Rng.
+// Parses argv; prints --help and exits 0, or prints the error and exits 2. Numbers are checked
+// for range (no overflow). Then checks that every output path (--checkpoint, --plots, --report)
+// can be written and that --data and --resume exist, before any training starts. Also sets the
+// OpenMP thread count, seeds the global Rng, and installs the error exit (lesson_error_exit) for
+// any exception the lesson lets escape.
 LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info);
 
-// Prints "epoch 2/10  step 150/400  loss 1.2345  8,120 tok/s  ETA 0:42" at most every
-// `interval` seconds and at the end of each epoch, one line each (readable in CI logs too).
+// A lesson's own numeric flag: `text` as a whole number in [lo, hi], else the usage error
+// "NN_name: error: --n needs a whole number from 1 to 4096, got 'x' (see --help)", exit 2.
+long long parse_number(const std::string& flag, const std::string& text, long long lo, long long hi);
+
+// Flushes stdout, prints "NN_name: error: <message>" on stderr and exits with `code`
+// (1: an error, 2: a usage error). The lesson name is the one parse_lesson_args saw.
+[[noreturn]] void lesson_error_exit(const std::string& message, int code = 1);
+
+// The closing lines every lesson prints: the figures THIS run wrote (plot::figures_written) and
+// the checkpoint, if this run saved one:
+//     figures (build/plots): 07_attention_reorder.png 07_attention_evolution.png ...
+//     checkpoint: build/07_attention.ckpt
+void print_outputs(const LessonOptions& opt);
+
+// True when a run starting at `first_epoch` (0, or a resumed checkpoint's) has no epoch left
+// before the total `epochs`; then it also says so: "checkpoint is at epoch 3 of 3: nothing to
+// train, evaluating" (or "--epochs 0: nothing to train, evaluating the untrained model").
+bool nothing_to_train(int first_epoch, int epochs);
+
+// Prints "epoch 2/10  step 150/400  loss 1.2345  8,120 tok/s  ETA 0:42" (the loss is the mean of
+// the steps since the previous line) at most every `interval` seconds and at the end of each epoch, one line each (readable in CI
+// logs too). Epochs are counted from 0 to `epochs` (the total); a resumed run starts at
+// `first_epoch`. `unit` names what step() counts: "tok" (tokens) or "ex" (examples).
 class Progress {
 public:
-    Progress(int epochs, int steps_per_epoch, double interval_seconds = 2.0);
+    Progress(int first_epoch, int epochs, int steps_per_epoch, double interval_seconds = 2.0,
+             std::string unit = "tok");
     // Call after every step with the step's loss and how many tokens (or examples) it saw.
     void step(int epoch, int step, float loss, long tokens);
     double elapsed_seconds() const;
 
 private:
     using Clock = std::chrono::steady_clock;
-    int epochs_, steps_per_epoch_;
+    int first_epoch_, epochs_, steps_per_epoch_;
+    std::string unit_;
     double interval_;
     Clock::time_point start_, last_print_;
     long tokens_ = 0;

@@ -50,7 +50,10 @@ std::string lower_ascii(std::string s) {
 
 bool is_label_header(const std::string& field) {
     const std::string f = lower_ascii(trim(field));
-    return f == "label" || f == "labels" || f == "sentiment" || f == "class" || f == "target" || f == "category";
+    for (const char* name : {"label", "labels", "sentiment", "class", "target", "category", "polarity", "rating",
+                             "emotion", "intent", "tag", "y"})
+        if (f == name) return true;
+    return false;
 }
 
 // No spaces in any value, and fewer distinct values than the other column: looks like a label.
@@ -150,6 +153,10 @@ LabelledData load_labelled(const std::string& path, const LabelledOptions& optio
         ex.line = line.number;
         ex.text = rows[r][text_col];
         ex.tokens = tokens_of(path, line, ex.text, "the text column");
+        if (options.max_tokens > 0 && ex.tokens.size() > size_t(options.max_tokens)) {
+            ex.tokens.resize(size_t(options.max_tokens));
+            ++data.cut;
+        }
         ex.label = trim(rows[r][label_col]);
         auto found = std::find(data.labels.begin(), data.labels.end(), ex.label);
         if (found == data.labels.end())

@@ -51,8 +51,12 @@ enum class LabelColumn {
 struct LabelledOptions {
     LabelColumn label_column = LabelColumn::Auto;
     // The label list, fixing label ids (label_id = index). Empty: the sorted distinct labels
-    // of the file. A label not in a given list is an error naming the line.
+    // of the file (tasks::check_labels then refuses suspicious ones). A label not in a given
+    // list is an error naming the line.
     std::vector<std::string> labels;
+    // Texts longer than this many tokens are cut to their first max_tokens (0: no limit), so one
+    // huge line cannot make a batch of huge tensors; LabelledData::cut counts them.
+    int max_tokens = 0;
 };
 
 struct LabelledExample {
@@ -70,6 +74,7 @@ struct LabelledData {
     std::vector<std::string> extra_names;   // names of the extra columns from the header
                                             // ("phenomenon"), or "column3", ... without one
     bool had_header = false;
+    int cut = 0;                            // texts cut to LabelledOptions::max_tokens
     bool label_first = false;               // the order that was used
     int label_id(const std::string& label) const;  // throws if unknown
 };

@@ -89,8 +89,26 @@ void Vocab::save(const std::string& path) const {
     if (!out) throw std::runtime_error("Vocab::save: failed writing '" + path + "'");
 }
 
-Vocab Vocab::load(const std::string& path) {
-    const std::vector<Line> lines = read_lines(path, "Vocab::load");
+std::string Vocab::to_text() const {
+    std::string text;
+    for (const std::string& t : itos) text += t + '\n';
+    return text;
+}
+
+Vocab Vocab::from_text(const std::string& text, const std::string& name) {
+    std::vector<Line> lines;
+    size_t begin = 0;
+    while (begin < text.size()) {
+        const size_t end = std::min(text.find('\n', begin), text.size());
+        lines.push_back({int(lines.size()) + 1, text.substr(begin, end - begin)});
+        begin = end + 1;
+    }
+    return from_lines(lines, name);
+}
+
+Vocab Vocab::load(const std::string& path) { return from_lines(read_lines(path, "Vocab::load"), path); }
+
+Vocab Vocab::from_lines(const std::vector<Line>& lines, const std::string& path) {
     Vocab vocab;
     vocab.itos.clear();
     vocab.stoi.clear();

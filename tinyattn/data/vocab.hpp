@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tinyattn/data/text_file.hpp"
+
 namespace tinyattn::data {
 
 struct Vocab {
@@ -50,6 +52,13 @@ struct Vocab {
     // missing or in the wrong place.
     void save(const std::string& path) const;
     static Vocab load(const std::string& path);
+    // The same one-token-a-line text in memory (checkpoints carry their vocabularies inside);
+    // `name` is what errors call it.
+    std::string to_text() const;
+    static Vocab from_text(const std::string& text, const std::string& name);
+
+private:
+    static Vocab from_lines(const std::vector<Line>& lines, const std::string& name);
 };
 
 }  // namespace tinyattn::data

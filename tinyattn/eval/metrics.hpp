@@ -17,6 +17,9 @@
 // that a hypothesis shorter than n still counts 1 in the denominator of p_n, and its rule that
 // BLEU is 0 when there is no unigram match at all (even when smoothed). Without smoothing NLTK
 // returns ~1e-77 when a higher-order p_n is 0; we return exactly 0.
+//
+// One scale across the project: BLEU is a number from 0 to 1, as NLTK returns it (sacreBLEU and
+// most papers multiply by 100: 0.27 here is "27 BLEU" there). Lessons print, report and plot it so.
 #pragma once
 #include <string>
 #include <vector>

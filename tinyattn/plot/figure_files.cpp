@@ -12,10 +12,18 @@ static bool ends_with(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+static std::vector<std::string>& written() {
+    static std::vector<std::string> figures;
+    return figures;
+}
+
+const std::vector<std::string>& figures_written() { return written(); }
+
 FigurePaths figure_paths(const std::string& path) {
     if (path.empty()) throw std::invalid_argument("plot: empty figure path");
     std::string base = path;
     if (ends_with(base, ".png") || ends_with(base, ".txt")) base.resize(base.size() - 4);
+    written().push_back(base);
     const std::filesystem::path parent = std::filesystem::path(base).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
     return {base + ".png", base + ".txt"};

@@ -17,8 +17,13 @@ struct FigurePaths {
     std::string data;  // <base>.txt
 };
 
-// Splits off a ".png"/".txt" extension and creates the parent directory.
+// Splits off a ".png"/".txt" extension, creates the parent directory and notes the figure in
+// figures_written().
 FigurePaths figure_paths(const std::string& path);
+
+// Every figure this process has written, as <base> paths in order (a lesson lists these at the
+// end, never a glob that would also match figures of earlier runs).
+const std::vector<std::string>& figures_written();
 
 // Writes `text` to `path`, throwing std::runtime_error naming the path on failure.
 void write_text_file(const std::string& path, const std::string& text);

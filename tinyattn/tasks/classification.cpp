@@ -1,12 +1,14 @@
-// classification.cpp — data, training loop, checkpoints and per-phenomenon evaluation for the
-// sentiment lessons.
+// classification.cpp — the sentiment lessons' training loop, checkpoints, per-phenomenon evaluation
+// and results files (the data: classification_data.cpp).
 #include "tinyattn/tasks/classification.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <cctype>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -18,105 +20,11 @@
 #include "tinyattn/ops.hpp"
 #include "tinyattn/optim/clip_grad.hpp"
 #include "tinyattn/plot/curves.hpp"
+#include "tinyattn/tasks/lesson_checkpoint.hpp"
 
 namespace tinyattn::tasks {
 
 namespace fs = std::filesystem;
-
-// ---- data ------------------------------------------------------------------------------------
-
-static TextSplit make_split(std::vector<data::LabelledExample> examples, const data::Vocab& vocab) {
-    TextSplit s;
-    for (auto& e : examples) {
-        s.ids.push_back(vocab.encode(e.tokens));
-        s.labels.push_back(e.label_id);
-        s.phenomena.push_back(e.extra.empty() ? "all" : e.extra[0]);
-    }
-    s.examples = std::move(examples);
-    return s;
-}
-
-static std::vector<data::LabelledExample> take(const std::vector<data::LabelledExample>& all,
-                                               const std::vector<int>& order, size_t begin, size_t end) {
-    std::vector<data::LabelledExample> out;
-    for (size_t i = begin; i < end; ++i) out.push_back(all[size_t(order[i])]);
-    return out;
-}
-
-TextData load_text_data(const std::string& data_path, uint64_t seed, const std::string& vocab_file) {
-    TextData d;
-    std::vector<data::LabelledExample> train, valid, test;
-    const bool shipped = data_path.empty();
-    const std::string dir = shipped ? std::string(TINYATTN_SOURCE_DIR) + "/datasets/toy-sentiment" : data_path;
-    if (shipped || fs::is_directory(dir)) {
-        // Three files: the training file fixes the label list, the others must use it.
-        const data::LabelledData tr = data::load_labelled(dir + "/train.tsv");
-        data::LabelledOptions same_labels;
-        same_labels.labels = tr.labels;
-        train = tr.examples;
-        valid = data::load_labelled(dir + "/valid.tsv", same_labels).examples;
-        test = data::load_labelled(dir + "/test.tsv", same_labels).examples;
-        d.labels = tr.labels;
-        d.source = shipped ? "datasets/toy-sentiment" : dir;
-    } else {
-        // One file: shuffle with the seeded Rng, then 80% train, 10% valid, 10% test.
-        const data::LabelledData all = data::load_labelled(data_path);
-        if (all.examples.size() < 10)
-            throw std::runtime_error(data_path + ": need at least 10 labelled lines to split, got " +
-                                     std::to_string(all.examples.size()));
-        std::vector<int> order(all.examples.size());
-        for (size_t i = 0; i < order.size(); ++i) order[i] = int(i);
-        Rng rng(seed, 7);
-        rng.shuffle(order);
-        const size_t n = order.size(), n_train = n * 8 / 10, n_valid = n / 10;
-        train = take(all.examples, order, 0, n_train);
-        valid = take(all.examples, order, n_train, n_train + n_valid);
-        test = take(all.examples, order, n_train + n_valid, n);
-        d.labels = all.labels;
-        d.source = data_path;
-    }
-    if (!vocab_file.empty() && fs::exists(vocab_file)) {
-        d.vocab = data::Vocab::load(vocab_file);
-    } else {
-        std::vector<std::vector<std::string>> sentences;
-        for (const auto& e : train) sentences.push_back(e.tokens);
-        d.vocab = data::Vocab::build(sentences);
-    }
-    d.train = make_split(std::move(train), d.vocab);
-    d.valid = make_split(std::move(valid), d.vocab);
-    d.test = make_split(std::move(test), d.vocab);
-    return d;
-}
-
-void keep_first(TextSplit& split, int n) {
-    if (n <= 0 || n >= split.size()) return;
-    split.examples.resize(size_t(n));
-    split.ids.resize(size_t(n));
-    split.labels.resize(size_t(n));
-    split.phenomena.resize(size_t(n));
-}
-
-std::vector<data::ClassBatch> make_class_batches(const TextSplit& split, int batch_size, bool shuffle, uint64_t seed,
-                                                 int epoch) {
-    std::vector<int> lengths;
-    for (const auto& ids : split.ids) lengths.push_back(int(ids.size()));
-    data::BatchOptions options;
-    options.batch_size = batch_size;
-    options.shuffle = shuffle;
-    options.seed = seed;
-    std::vector<data::ClassBatch> batches;
-    for (const auto& indices : data::make_batches(lengths, options, epoch))
-        batches.push_back(data::collate_labelled(split.ids, split.labels, indices));
-    return batches;
-}
-
-data::ClassBatch single_example(const TextSplit& split, int index) {
-    return data::collate_labelled(split.ids, split.labels, {index});
-}
-
-Tensor padding_mask(const data::ClassBatch& batch) {
-    return tensor(std::vector<float>(batch.key_padding_mask.begin(), batch.key_padding_mask.end()), {batch.B, batch.S});
-}
 
 // ---- training --------------------------------------------------------------------------------
 
@@ -133,37 +41,44 @@ static std::vector<float> split_numbers(const std::string& text) {
     return values;
 }
 
-std::string vocab_path_for(const std::string& checkpoint) { return checkpoint + ".vocab"; }
-
 void save_classifier_checkpoint(const std::string& path, const TextClassifier& model,
                                 const optim::Optimizer& optimizer, const TextData& data, const TrainConfig& config,
                                 const TrainResult& so_far) {
-    data.vocab.save(vocab_path_for(path));
     std::string labels;
     for (const auto& l : data.labels) labels += (labels.empty() ? "" : " ") + l;
-    io::save_checkpoint(path, model, &optimizer,
-                        {{"lesson", config.lesson},
-                         {"epoch", std::to_string(so_far.train_loss.size())},
-                         {"train_loss", join_numbers(so_far.train_loss)},
-                         {"valid_accuracy", join_numbers(so_far.valid_accuracy)},
-                         {"labels", labels},
-                         {"data", data.source},
-                         {"vocab_file", fs::path(vocab_path_for(path)).filename().string()}});
+    io::Metadata meta{{"lesson", config.lesson},
+                      {"epoch", std::to_string(so_far.train_loss.size())},
+                      {"train_loss", join_numbers(so_far.train_loss)},
+                      {"valid_accuracy", join_numbers(so_far.valid_accuracy)},
+                      {"labels", labels},
+                      {"source", data.source},
+                      {"data", data.fingerprint},
+                      {"vocab_tokens", data.vocab.to_text()}};  // inside the one file: a moved copy still loads
+    save_global_rng(meta);
+    io::save_checkpoint(path, model, &optimizer, meta);
 }
 
-TrainResult load_classifier_checkpoint(const std::string& path, TextClassifier& model, optim::Optimizer& optimizer) {
+TrainResult load_classifier_checkpoint(const std::string& path, TextClassifier& model, optim::Optimizer& optimizer,
+                                       const TextData& data, const TrainConfig& config) {
+    const io::Metadata saved = io::read_checkpoint(path).metadata;
+    std::string labels;
+    for (const auto& l : data.labels) labels += (labels.empty() ? "" : " ") + l;
+    check_resume(saved, path, {config.lesson}, {{"labels", labels}}, data.fingerprint);
     const io::Metadata meta = io::load_checkpoint(path, model, &optimizer);
+    restore_global_rng(meta);
     TrainResult r;
-    r.train_loss = split_numbers(meta.at("train_loss"));
-    r.valid_accuracy = split_numbers(meta.at("valid_accuracy"));
-    r.start_epoch = std::stoi(meta.at("epoch"));
+    r.train_loss = split_numbers(metadata_value(meta, "train_loss", path));
+    r.valid_accuracy = split_numbers(metadata_value(meta, "valid_accuracy", path));
+    r.start_epoch = int(r.train_loss.size());
+    if (r.valid_accuracy.size() != r.train_loss.size())
+        throw std::runtime_error(path + ": checkpoint curves have different lengths");
     return r;
 }
 
-TrainConfig train_config(const LessonInfo& info, const LessonOptions& opt, int quick_epochs) {
+TrainConfig train_config(const LessonInfo& info, const LessonOptions& opt) {
     TrainConfig config;
     config.lesson = info.name;
-    config.epochs = opt.quick && opt.epochs == info.default_epochs ? quick_epochs : opt.epochs;
+    config.epochs = opt.epochs;
     config.seed = opt.seed;
     config.checkpoint = opt.checkpoint;
     config.resume = opt.resume;
@@ -174,13 +89,14 @@ TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer,
                              const TrainConfig& config) {
     TrainResult result;
     if (!config.resume.empty()) {
-        result = load_classifier_checkpoint(config.resume, model, optimizer);
+        result = load_classifier_checkpoint(config.resume, model, optimizer, data, config);
         if (config.verbose)
             std::printf("resumed from %s after epoch %d\n", config.resume.c_str(), result.start_epoch);
     }
     const int first = result.start_epoch;
+    if (config.verbose) nothing_to_train(first, config.epochs);
     const int steps = int((data.train.size() + config.batch_size - 1) / config.batch_size);
-    Progress progress(std::max(1, config.epochs - first), steps, config.verbose ? 5.0 : 1e9);
+    Progress progress(first, config.epochs, steps, config.verbose ? 5.0 : 1e9);
     install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
     for (int epoch = first; epoch < config.epochs; ++epoch) {
         model.train();
@@ -199,10 +115,10 @@ TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer,
             loss_sum += loss.item();
             long tokens = 0;
             for (int len : batch.lengths) tokens += len;
-            if (config.verbose) progress.step(epoch - first, int(step), loss.item(), tokens);
+            if (config.verbose) progress.step(epoch, int(step), loss.item(), tokens);
             if (interrupted()) {  // saved with this epoch not done: --resume starts it again
-                if (config.checkpoint.empty()) std::exit(0);
-                save_classifier_checkpoint(config.checkpoint, model, optimizer, data, config, result);
+                if (!config.checkpoint.empty())
+                    save_classifier_checkpoint(config.checkpoint, model, optimizer, data, config, result);
                 exit_after_interrupt(config.checkpoint);
             }
         }

@@ -28,10 +28,18 @@ namespace tinyattn::tasks {
 
 // The --data file format of the sentiment lessons, for their --help.
 inline constexpr const char* kLabelledDataFormat =
-    "text<TAB>label lines (or label<TAB>text; header and CRLF fine), or a directory with "
-    "train.tsv/valid.tsv/test.tsv; a single file is split 80/10/10";
+    "text<TAB>label lines (or label<TAB>text; a header naming the label column and CRLF fine), or a "
+    "directory with train.tsv/valid.tsv/test.tsv; a single file is split 80/10/10; at least 2 labels, "
+    "each on max(2, 1% of the lines); texts cut to 200 tokens";
 
 // ---- data ------------------------------------------------------------------------------------
+
+// Every text (shipped or --data) is cut to its first kMaxTextTokens tokens before it becomes ids,
+// so a batch is at most 64 × 200 token slots whatever the file holds: one 10 MB line costs the
+// loader a few times its size while it is tokenized (linear in the file), never a huge tensor.
+inline constexpr int kMaxTextTokens = 200;
+// Fewer test examples than this and the accuracy is too coarse to mean anything: a warning.
+inline constexpr int kFewTestExamples = 50;
 
 // One split, with every sentence already turned into token ids.
 struct TextSplit {
@@ -47,12 +55,18 @@ struct TextData {
     std::vector<std::string> labels;  // label id -> name ("neg", "pos")
     data::Vocab vocab;                // built from the training split only
     std::string source;               // what was loaded, for messages and result files
+    std::string fingerprint;          // of the whole training split (tasks/lesson_checkpoint.hpp)
+    int cut = 0;                      // texts cut to kMaxTextTokens
 };
+
+// Prints the class list with its counts in the training split, how many texts were cut, and a
+// warning when the test split is too small (load_text_data calls it).
+void print_data_summary(const TextData& data);
 
 // The shipped toy-sentiment corpus when `data_path` is empty; else the learner's file
 // (split 80/10/10, shuffled with Rng(seed)) or a directory holding train.tsv, valid.tsv and
-// test.tsv. `vocab_file` (may be empty) reuses a saved vocabulary, as --resume needs.
-TextData load_text_data(const std::string& data_path, uint64_t seed, const std::string& vocab_file = "");
+// test.tsv. `resume` (may be empty) is a checkpoint whose vocabulary is reused, as --resume needs.
+TextData load_text_data(const std::string& data_path, uint64_t seed, const std::string& resume = "");
 
 // The padded batches of one epoch: shuffled and bucketed by length when `shuffle`, seeded by
 // (seed, epoch) so a resumed run sees the same batches; in length order otherwise.
@@ -90,14 +104,14 @@ struct TrainConfig {
     double clip_norm = 5.0;    // clip_grad_norm before each step (0: off)
     float penalty_coef = 0.0f; // weight of ClassifierOutput::penalty
     uint64_t seed = 1;
-    std::string checkpoint;    // saved after every epoch (empty: never), vocab beside it
+    std::string checkpoint;    // saved after every epoch (empty: never), one self-contained file
     std::string resume;        // continue from this checkpoint (empty: from scratch)
     bool verbose = true;       // progress lines and a line per epoch
 };
 
-// The training settings a lesson's command line gives: lesson name, epochs (`quick_epochs` under
-// --quick unless --epochs was given), seed, checkpoint and resume paths.
-TrainConfig train_config(const LessonInfo& info, const LessonOptions& opt, int quick_epochs);
+// The training settings a lesson's command line gives: lesson name, epochs (the total), seed,
+// checkpoint and resume paths.
+TrainConfig train_config(const LessonInfo& info, const LessonOptions& opt);
 
 struct TrainResult {
     std::vector<float> train_loss;      // mean loss per epoch (all epochs, resumed ones too)
@@ -112,12 +126,14 @@ struct TrainResult {
 TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer, const TextData& data,
                              const TrainConfig& config);
 
-// Save / restore everything a resumed run needs. The vocabulary goes to <checkpoint>.vocab.
+// Save / restore everything a resumed run needs, in one file: model, optimizer, global RNG, and
+// in the metadata the lesson, epoch, curves, label list, vocabulary and data fingerprint.
+// Loading refuses (one line) a checkpoint of another lesson or other data.
 void save_classifier_checkpoint(const std::string& path, const TextClassifier& model,
                                 const optim::Optimizer& optimizer, const TextData& data, const TrainConfig& config,
                                 const TrainResult& so_far);
-TrainResult load_classifier_checkpoint(const std::string& path, TextClassifier& model, optim::Optimizer& optimizer);
-std::string vocab_path_for(const std::string& checkpoint);  // "<checkpoint>.vocab"
+TrainResult load_classifier_checkpoint(const std::string& path, TextClassifier& model, optim::Optimizer& optimizer,
+                                       const TextData& data, const TrainConfig& config);
 
 // ---- evaluation ------------------------------------------------------------------------------
 

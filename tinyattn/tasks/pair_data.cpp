@@ -1,0 +1,133 @@
+// pair_data.cpp — loading, splitting and encoding sentence pairs (see pair_data.hpp).
+#include "tinyattn/tasks/pair_data.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+
+#include "tinyattn/rng.hpp"
+#include "tinyattn/tasks/lesson_checkpoint.hpp"
+#include "tinyattn/tasks/translation_checkpoint.hpp"
+
+namespace tinyattn::tasks {
+
+namespace fs = std::filesystem;
+
+// ---- data ---------------------------------------------------------------------------------
+
+// Pairs with a side longer than max_length tokens (0: no limit) are dropped, and counted.
+static std::vector<data::SentencePair> load_pairs_up_to(const std::string& path, int max_length, int& dropped) {
+    std::vector<data::SentencePair> all = data::load_pairs(path), kept;
+    const size_t limit = size_t(max_length);
+    for (data::SentencePair& p : all) {
+        if (max_length > 0 && (p.src.size() > limit || p.tgt.size() > limit)) ++dropped;
+        else kept.push_back(std::move(p));
+    }
+    if (kept.empty())
+        throw std::runtime_error(path + ": 0 usable pairs: all " + std::to_string(all.size()) + " have a side longer than " +
+                                 std::to_string(max_length) + " tokens");
+    return kept;
+}
+
+PairSplits load_translation_corpus(const std::string& path, uint64_t seed, int max_length) {
+    int dropped = 0;
+    PairSplits s;
+    if (fs::is_directory(path)) {
+        s.train = load_pairs_up_to((fs::path(path) / "train.tsv").string(), max_length, dropped);
+        s.valid = load_pairs_up_to((fs::path(path) / "valid.tsv").string(), max_length, dropped);
+        s.test = load_pairs_up_to((fs::path(path) / "test.tsv").string(), max_length, dropped);
+        fs::path dir = fs::path(path).lexically_normal();
+        if (dir.filename().empty()) dir = dir.parent_path();  // "datasets/toy-en-fr/"
+        s.name = dir.filename().string();
+    } else {
+        // One file: shuffle (seeded) and cut 80/10/10, with valid and test at most 1,000 pairs each.
+        std::vector<data::SentencePair> all = load_pairs_up_to(path, max_length, dropped);
+        if (all.size() < 10)
+            throw std::runtime_error("load_translation_corpus: " + path + " has " + std::to_string(all.size()) +
+                                     " usable pairs; at least 10 are needed to split train/valid/test");
+        std::vector<int> order(all.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = int(i);
+        Rng rng(seed);
+        rng.shuffle(order);
+        const size_t held = std::min<size_t>(1000, all.size() / 10);
+        for (size_t k = 0; k < order.size(); ++k) {
+            data::SentencePair& p = all[size_t(order[k])];
+            (k < held ? s.test : k < 2 * held ? s.valid : s.train).push_back(std::move(p));
+        }
+        s.name = fs::path(path).filename().string();
+    }
+    if (s.train.empty() || s.test.empty())
+        throw std::runtime_error("load_translation_corpus: " + path + ": empty train or test split");
+    if (dropped > 0)
+        std::printf("%s: %d pair(s) with a side longer than %d tokens left out\n", path.c_str(), dropped, max_length);
+    if (s.test.size() < size_t(kFewTestPairs))
+        std::printf("warning: only %zu test pairs: BLEU on so few sentences moves a lot with each one, too coarse "
+                    "to compare models\n", s.test.size());
+    return s;
+}
+
+EncodedPairs encode_pairs(const std::vector<data::SentencePair>& pairs, const data::Vocab& src_vocab,
+                          const data::Vocab& tgt_vocab) {
+    EncodedPairs e;
+    for (const data::SentencePair& p : pairs) {
+        e.src.push_back(src_vocab.encode(p.src, /*add_bos=*/false, /*add_eos=*/true));
+        e.tgt.push_back(tgt_vocab.encode(p.tgt));
+        e.src_lengths.push_back(int(e.src.back().size()));
+    }
+    return e;
+}
+
+TranslationData prepare_translation(PairSplits pairs, data::Vocab src_vocab, data::Vocab tgt_vocab) {
+    TranslationData d;
+    d.pairs = std::move(pairs);
+    d.src_vocab = std::move(src_vocab);
+    d.tgt_vocab = std::move(tgt_vocab);
+    d.train = encode_pairs(d.pairs.train, d.src_vocab, d.tgt_vocab);
+    d.valid = encode_pairs(d.pairs.valid, d.src_vocab, d.tgt_vocab);
+    d.test = encode_pairs(d.pairs.test, d.src_vocab, d.tgt_vocab);
+    return d;
+}
+
+TranslationData prepare_translation(PairSplits pairs) {
+    std::vector<std::vector<std::string>> src, tgt;
+    for (const data::SentencePair& p : pairs.train) {
+        src.push_back(p.src);
+        tgt.push_back(p.tgt);
+    }
+    data::Vocab sv = data::Vocab::build(src), tv = data::Vocab::build(tgt);
+    return prepare_translation(std::move(pairs), std::move(sv), std::move(tv));
+}
+
+LessonData load_lesson_data(const LessonOptions& opt, const std::string& shipped_corpus) {
+    const bool own = !opt.data.empty();
+    PairSplits pairs = load_translation_corpus(own ? opt.data : std::string(TINYATTN_SOURCE_DIR) + "/datasets/" + shipped_corpus,
+                                               opt.seed, own ? kOwnDataMaxTokens : 0);
+    LessonData d;
+    if (opt.resume.empty()) {
+        d.data = prepare_translation(std::move(pairs));
+        return d;
+    }
+    ResumeInfo r = read_resume_info(opt.resume);  // keep the ids the checkpoint was trained with
+    d.first_epoch = r.epoch;
+    d.step = r.step;
+    d.data = prepare_translation(std::move(pairs), std::move(r.src_vocab), std::move(r.tgt_vocab));
+    return d;
+}
+
+std::string fingerprint(const TranslationData& data) {
+    std::vector<std::string> lines;
+    for (const data::SentencePair& p : data.pairs.train) lines.push_back(p.src_text + "\t" + p.tgt_text);
+    return data_fingerprint(lines);
+}
+
+EncodedPairs head(const EncodedPairs& pairs, size_t n) {
+    n = std::min(n, pairs.size());
+    EncodedPairs h;
+    h.src.assign(pairs.src.begin(), pairs.src.begin() + long(n));
+    h.tgt.assign(pairs.tgt.begin(), pairs.tgt.begin() + long(n));
+    h.src_lengths.assign(pairs.src_lengths.begin(), pairs.src_lengths.begin() + long(n));
+    return h;
+}
+
+}  // namespace tinyattn::tasks

@@ -1,0 +1,74 @@
+// pair_data.hpp — a translation lesson's data: sentence pairs from the shipped corpus or a
+// learner's file, split train/valid/test, vocabularies from the training split, ids.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tinyattn/app/lesson_cli.hpp"
+#include "tinyattn/data/loaders.hpp"
+#include "tinyattn/data/vocab.hpp"
+
+namespace tinyattn::tasks {
+
+// The --data file format of the translation lessons, for their --help.
+inline constexpr const char* kPairDataFormat =
+    "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10; "
+    "pairs with a side over 20 tokens are left out (and counted)";
+
+// ---- data ---------------------------------------------------------------------------------
+
+struct PairSplits {
+    std::vector<data::SentencePair> train, valid, test;
+    std::string name;  // "toy-en-fr", or the user's file name
+};
+
+// `path` is a directory holding train.tsv, valid.tsv and test.tsv (the shipped corpora), or one
+// file in the pair format (english<TAB>french[<TAB>attribution], CRLF fine): it is shuffled with
+// `seed` and split 80/10/10 (valid and test capped at 1,000 pairs each).
+// max_length > 0 keeps only pairs with both sides at most that many tokens and prints how many
+// it left out; so a batch is at most 32 × max_length token slots a side, whatever the file holds
+// (loading itself is linear in the file). Warns when the test split has < kFewTestPairs pairs.
+PairSplits load_translation_corpus(const std::string& path, uint64_t seed, int max_length = 0);
+
+struct EncodedPairs {
+    std::vector<std::vector<int>> src;  // ids + <eos>
+    std::vector<std::vector<int>> tgt;  // ids, no specials
+    std::vector<int> src_lengths;       // src[i].size() (for bucketing)
+    size_t size() const { return src.size(); }
+};
+EncodedPairs encode_pairs(const std::vector<data::SentencePair>& pairs, const data::Vocab& src_vocab,
+                          const data::Vocab& tgt_vocab);
+
+struct TranslationData {
+    PairSplits pairs;
+    data::Vocab src_vocab, tgt_vocab;
+    EncodedPairs train, valid, test;
+};
+// Builds both vocabularies from pairs.train (min_freq 1), then encodes every split.
+TranslationData prepare_translation(PairSplits pairs);
+// The same with given vocabularies (a resumed run must keep the ids it was trained with).
+TranslationData prepare_translation(PairSplits pairs, data::Vocab src_vocab, data::Vocab tgt_vocab);
+
+// The longest sentence (tokens, each side) kept from a learner's --data file.
+inline constexpr int kOwnDataMaxTokens = 20;
+// Fewer test pairs than this and BLEU is too coarse to compare models: a warning.
+inline constexpr int kFewTestPairs = 50;
+
+// What a translation lesson starts from: --data (at most kOwnDataMaxTokens a side) or the shipped
+// corpus datasets/<corpus>; with --resume, the checkpoint's vocabularies and its epoch and step
+// counters (the lesson then checks and loads the weights with load_translation_checkpoint).
+struct LessonData {
+    TranslationData data;
+    int first_epoch = 0;
+    long step = 0;
+};
+LessonData load_lesson_data(const LessonOptions& opt, const std::string& shipped_corpus);
+
+// The training split's fingerprint (tasks/lesson_checkpoint.hpp), stored in checkpoints.
+std::string fingerprint(const TranslationData& data);
+
+// The first n examples of a split (quick runs): n >= size keeps all.
+EncodedPairs head(const EncodedPairs& pairs, size_t n);
+
+}  // namespace tinyattn::tasks

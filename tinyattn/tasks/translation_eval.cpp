@@ -1,0 +1,172 @@
+// translation_eval.cpp — greedy translation, scoring and BLEU-by-length reports (see translation_eval.hpp).
+#include "tinyattn/tasks/translation_eval.hpp"
+
+#include <algorithm>
+#include <set>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "tinyattn/autograd.hpp"
+#include "tinyattn/data/batching.hpp"
+#include "tinyattn/data/tokenizer.hpp"
+#include "tinyattn/eval/decode.hpp"
+
+namespace tinyattn::tasks {
+
+namespace fs = std::filesystem;
+
+// ---- translating and scoring ------------------------------------------------------------------
+
+Tokens Translation::src_labels() const {
+    Tokens t = src;
+    t.push_back("<eos>");
+    return t;
+}
+
+Tokens Translation::hyp_labels() const {
+    Tokens t = hyp;
+    if (attention.size() > hyp.size()) t.push_back("<eos>");  // the step that produced <eos>
+    return t;
+}
+
+plot::Matrix teacher_forced_attention(const models::Seq2Seq& model, const EncodedPairs& pairs, int i) {
+    NoGrad no_grad;
+    const data::Batch batch = data::collate_pairs(pairs.src, pairs.tgt, {i});
+    const Tensor a = model.forward(batch).attention;  // [1, T, S]
+    plot::Matrix m(size_t(batch.T), std::vector<float>(size_t(batch.S)));
+    for (int t = 0; t < batch.T; ++t)
+        for (int j = 0; j < batch.S; ++j) m[size_t(t)][size_t(j)] = a.data()[t * batch.S + j];
+    return m;
+}
+
+Translation translate(const models::Seq2Seq& model, const data::Vocab& src_vocab, const data::Vocab& tgt_vocab,
+                      const Tokens& src, const Tokens& ref) {
+    models::Seq2SeqStepDecoder stepper(model);
+    const std::vector<int> ids = src_vocab.encode(src, false, /*add_eos=*/true);
+    DecodeOptions options;
+    options.max_length = 2 * int(ids.size()) + 10;
+    const Hypothesis h = greedy_decode(stepper, ids, options);
+    Translation t;
+    t.src = src;
+    t.ref = ref;
+    for (int id : h.tokens) t.hyp.push_back(tgt_vocab.token(id));
+    if (!h.attention.empty() && !h.attention[0].empty()) t.attention = h.attention;
+    return t;
+}
+
+std::vector<int> length_edges(const std::vector<data::SentencePair>& test) {
+    int lo = 1 << 30, hi = 0;
+    for (const auto& p : test) {
+        lo = std::min(lo, int(p.src.size()));
+        hi = std::max(hi, int(p.src.size()));
+    }
+    std::vector<int> edges;
+    if (lo < 4) edges.push_back(std::max(1, lo));
+    for (int e : {4, 6, 8, 10, 12, 16}) edges.push_back(e);
+    if (hi + 1 > 16) edges.push_back(hi + 1);
+    return edges;
+}
+
+TranslationEval evaluate_translation(const models::Seq2Seq& model, const TranslationData& data,
+                                     size_t max_sentences, const std::vector<int>& edges) {
+    return evaluate_pairs(model, data, data.pairs.test, max_sentences, edges);
+}
+
+TranslationEval evaluate_pairs(const models::Seq2Seq& model, const TranslationData& data,
+                               const std::vector<data::SentencePair>& split, size_t max_sentences,
+                               const std::vector<int>& edges) {
+    const auto start = std::chrono::steady_clock::now();
+    TranslationEval e;
+    const size_t n = std::min(max_sentences, split.size());
+    std::vector<Tokens> refs, hyps;
+    std::vector<int> lengths;
+    for (size_t i = 0; i < n; ++i) {
+        const data::SentencePair& p = split[i];
+        e.translations.push_back(translate(model, data.src_vocab, data.tgt_vocab, p.src, p.tgt));
+        refs.push_back(p.tgt);
+        hyps.push_back(e.translations.back().hyp);
+        lengths.push_back(int(p.src.size()));
+    }
+    e.sentences = int(n);
+    e.bleu = corpus_bleu(refs, hyps).bleu;
+    e.exact_match = exact_match(refs, hyps);
+    // Buckets no test sentence falls in are left out: a BLEU of 0 "for the longest sentences" of
+    // a corpus that has none would be a number nobody measured.
+    for (const BleuBucket& b : bleu_by_length(lengths, refs, hyps, edges))
+        if (b.count > 0) e.buckets.push_back(b);
+    e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return e;
+}
+
+void print_translations(const TranslationEval& eval, int n) {
+    for (int i = 0; i < n && i < int(eval.translations.size()); ++i) {
+        const Translation& t = eval.translations[size_t(i)];
+        std::printf("  EN   %s\n  REF  %s\n  OUT  %s %s\n\n", data::join(t.src).c_str(), data::join(t.ref).c_str(),
+                    data::join(t.hyp).c_str(), t.hyp == t.ref ? "✓" : "✗");
+    }
+}
+
+void print_test_results(const TranslationEval& eval, int n) {
+    std::printf("\ntest split, %d sentences, greedy decoding: corpus BLEU-4 %.4f, exact match %.1f%% (%.1f s)\n\n",
+                eval.sentences, eval.bleu, 100.0 * eval.exact_match, eval.seconds);
+    print_translations(eval, n);
+}
+
+std::string bucket_label(const BleuBucket& b) {
+    return b.hi - 1 == b.lo ? std::to_string(b.lo) : std::to_string(b.lo) + "-" + std::to_string(b.hi - 1);
+}
+
+std::vector<std::string> bucket_labels(const std::vector<BleuBucket>& buckets) {
+    std::vector<std::string> labels;
+    for (const BleuBucket& b : buckets) labels.push_back(bucket_label(b) + " (" + std::to_string(b.count) + ")");
+    return labels;
+}
+
+std::string plot_bleu_by_length(const std::string& path, const std::string& title,
+                                const std::vector<BleuBucket>& buckets, const std::vector<plot::Series>& series) {
+    bool any = false;
+    for (const plot::Series& s : series)
+        for (float v : s.y) any = any || v > 0.0f;
+    if (!any) return "(" + title + ": BLEU is 0 in every bucket, no figure drawn)\n";
+    return plot::bucket_bars(path, bucket_labels(buckets), series,
+                             {.title = title, .x_label = "source words (sentences)", .y_label = "corpus BLEU-4 (0 to 1)"});
+}
+
+void write_buckets(const std::string& path, const std::string& corpus, const std::vector<BleuBucket>& buckets) {
+    fs::create_directories(fs::path(path).parent_path());
+    std::ofstream f(path);
+    if (!f) throw std::runtime_error("write_buckets: cannot write " + path);
+    f << "# corpus BLEU-4 by source length: lo hi count bleu\n" << "corpus\t" << corpus << "\n";
+    for (const BleuBucket& b : buckets) f << b.lo << "\t" << b.hi << "\t" << b.count << "\t" << b.bleu << "\n";
+}
+
+std::vector<BleuBucket> read_buckets(const std::string& path, const std::string& corpus) {
+    std::ifstream f(path);
+    std::vector<BleuBucket> buckets;
+    std::string line, key, name;
+    while (std::getline(f, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream in(line);
+        if (line.rfind("corpus\t", 0) == 0) {
+            in >> key >> name;
+            if (name != corpus) return {};
+            continue;
+        }
+        BleuBucket b;
+        if (!(in >> b.lo >> b.hi >> b.count >> b.bleu)) return {};
+        buckets.push_back(b);
+    }
+    return name == corpus ? buckets : std::vector<BleuBucket>{};
+}
+
+bool has_postnominal_adjective(const Tokens& en) {
+    static const std::set<std::string> adjectives = {"red", "black", "white", "green", "tired", "happy", "sad",
+                                                     "kind", "lazy", "famous", "quiet", "expensive", "heavy", "delicious"};
+    return std::any_of(en.begin(), en.end(), [](const std::string& w) { return adjectives.count(w) > 0; });
+}
+
+}  // namespace tinyattn::tasks
