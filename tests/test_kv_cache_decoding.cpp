@@ -21,18 +21,21 @@ namespace {
 const std::vector<std::vector<int>> kSrc{{5, 6, 7, 8, 9, 2}, {10, 11, 2}, {12, 13, 14, 2}, {9, 8, 7, 6, 5, 4, 3, 2}};
 const std::vector<std::vector<int>> kTgt{{4, 5, 6, 7}, {8, 9}, {10, 11, 12, 13, 14, 15}, {16, 17, 18, 19, 20, 21, 22}};
 
+models::TransformerConfig config(int vocab, int d_model, int nhead, int dim_feedforward, float dropout) {
+    models::TransformerConfig c;
+    c.src_vocab = c.tgt_vocab = vocab;
+    c.d_model = d_model;
+    c.nhead = nhead;
+    c.dim_feedforward = dim_feedforward;
+    c.dropout = dropout;
+    return c;
+}
+
 // A small lesson-10 Transformer, trained until it has (mostly) memorised kSrc -> kTgt.
 models::TransformerSeq2Seq& trained_model() {
     static models::TransformerSeq2Seq model = [] {
         Rng rng(5);
-        models::TransformerConfig c;
-        c.src_vocab = 20;
-        c.tgt_vocab = 24;
-        c.d_model = 32;
-        c.nhead = 4;
-        c.dim_feedforward = 64;
-        c.dropout = 0.0f;
-        return models::TransformerSeq2Seq(c, rng);
+        return models::TransformerSeq2Seq(config(24, 32, 4, 64, 0.0f), rng);
     }();
     static bool trained = false;
     if (!trained) {
@@ -110,13 +113,7 @@ TEST_CASE("KV-cached decoding: lesson 10's greedy and beam outputs are identical
 
 TEST_CASE("KV-cached decoding: a model in training mode is refused", "[kv_cache][transformer]") {
     Rng rng(1);
-    models::TransformerConfig c;
-    c.src_vocab = 10;
-    c.tgt_vocab = 10;
-    c.d_model = 8;
-    c.nhead = 2;
-    c.dim_feedforward = 16;
-    models::TransformerSeq2Seq model(c, rng);  // dropout 0.1, training mode
+    models::TransformerSeq2Seq model(config(10, 8, 2, 16, 0.1f), rng);  // dropout on, training mode
     models::TransformerStepDecoder cached(model);
     REQUIRE_THROWS_WITH(cached.start({3, 4, 2}), Catch::Contains("model.eval()"));
 }
