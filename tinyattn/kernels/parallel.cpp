@@ -72,7 +72,7 @@ void parallel_region(const std::function<void(int thread, int threads)>& body) {
 int max_threads() { return 1; }
 void set_busy_backoff(bool) {}
 bool use_threads(std::size_t, std::size_t) { return false; }
-void parallel_region(const std::function<void(int thread, int threads)>& body) { body(0, 1, context); }
+void parallel_region(const std::function<void(int thread, int threads)>& body) { body(0, 1); }
 
 #endif
 
