@@ -120,10 +120,14 @@ CaptionScores score_captions(const std::vector<data::CaptionedImage>& examples,
         if (g.alphas.empty()) continue;
         const int S = ex.size;
         const float cell = float(S) / float(grid);
+        size_t kind = 0;  // the word's place in its run of words that share a box
         for (size_t t = 0; t < g.words.size() && t < ex.caption.size(); ++t) {
             if (g.words[t] != ex.caption[t]) break;  // from here on the words no longer match the boxes
             const data::Box& box = ex.word_boxes[t];
             if (box.empty()) continue;
+            const data::Box& before = t > 0 ? ex.word_boxes[t - 1] : data::Box{};
+            const bool same = before.x0 == box.x0 && before.y0 == box.y0 && before.x1 == box.x1 && before.y1 == box.y1;
+            kind = same ? kind + 1 : 0;
             const std::vector<float>& a = g.alphas[t];
             double mass = 0.0;
             int best = 0;
@@ -135,7 +139,12 @@ CaptionScores score_captions(const std::vector<data::CaptionedImage>& examples,
                 if (a[size_t(r)] > a[size_t(best)]) best = r;
             }
             const float cx = (float(best % grid) + 0.5f) * cell, cy = (float(best / grid) + 0.5f) * cell;
-            s.pointing += cx >= float(box.x0) && cx <= float(box.x1) && cy >= float(box.y0) && cy <= float(box.y1);
+            const bool hit = cx >= float(box.x0) && cx <= float(box.x1) && cy >= float(box.y0) && cy <= float(box.y1);
+            s.pointing += hit;
+            if (kind < 3) {
+                s.pointing_by_kind[kind] += hit;
+                ++s.words_by_kind[kind];
+            }
             s.mass_in_box += mass;
             s.box_share += double(box.area()) / double(S * S);
             ++s.located_words;
@@ -152,6 +161,8 @@ CaptionScores score_captions(const std::vector<data::CaptionedImage>& examples,
         s.mass_in_box /= s.located_words;
         s.box_share /= s.located_words;
     }
+    for (size_t k = 0; k < 3; ++k)
+        if (s.words_by_kind[k] > 0) s.pointing_by_kind[k] /= s.words_by_kind[k];
     return s;
 }
 

@@ -49,6 +49,10 @@ struct CaptionScores {
     // most-attended region's centre lies inside the box.
     int located_words = 0;
     double mass_in_box = 0, box_share = 0, pointing = 0;
+    // The pointing game by word kind: [0] size, [1] colour, [2] shape — the 1st, 2nd, 3rd word
+    // of a run of words that share a box (only toy captions have such runs).
+    std::vector<double> pointing_by_kind = std::vector<double>(3, 0.0);
+    std::vector<int> words_by_kind = std::vector<int>(3, 0);
 };
 CaptionScores score_captions(const std::vector<data::CaptionedImage>& examples,
                              const std::vector<GeneratedCaption>& generated, int grid);
