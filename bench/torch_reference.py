@@ -263,7 +263,7 @@ class Captioner(nn.Module):
         self.position = nn.Parameter(torch.randn(64, 64) * 0.1)
         self.embed = nn.Embedding(vocab, 32)
         self.W_q = nn.Linear(128, 64, bias=False)
-        self.W_k = nn.Linear(64, 64)
+        self.W_k = nn.Linear(128, 64)
         self.v = nn.Linear(64, 1, bias=False)
         self.init_h = nn.Linear(64, 128)
         self.init_c = nn.Linear(64, 128)
@@ -275,17 +275,18 @@ class Captioner(nn.Module):
         x = F.max_pool2d(F.relu(self.conv1(images)), 2)
         x = F.max_pool2d(F.relu(self.conv2(x)), 2)
         x = F.relu(self.conv3(x))
-        regions = x.reshape(B, 64, 64).transpose(1, 2) + self.position   # [B, 64 regions, 64]
+        what = x.reshape(B, 64, 64).transpose(1, 2)                       # [B, 64 regions, 64]
+        regions = torch.cat([what, self.position.expand(B, 64, 64)], 2)   # [what_i; where_i] [B, 64, 128]
         keys = self.W_k(regions)
-        summary = regions.mean(1)
+        summary = what.mean(1)
         h, c = torch.tanh(self.init_h(summary)), torch.tanh(self.init_c(summary))
         emb = self.embed(inputs)
         logits, alphas = [], []
         for t in range(T):
             alpha = torch.softmax(self.v(torch.tanh(self.W_q(h).unsqueeze(1) + keys)).squeeze(2), dim=1)
-            ctx = torch.bmm(alpha.unsqueeze(1), regions).squeeze(1)
-            h, c = self.cell(torch.cat([emb[:, t], ctx], 1), (h, c))
-            logits.append(self.out(torch.cat([h, ctx], 1)))
+            ctx = torch.bmm(alpha.unsqueeze(1), regions).squeeze(1)          # [what; where] [B, 128]
+            h, c = self.cell(torch.cat([emb[:, t], ctx[:, 64:]], 1), (h, c))  # the LSTM reads where
+            logits.append(self.out(torch.cat([h, ctx[:, :64]], 1)))          # the word from what
             alphas.append(alpha)
         ce = F.cross_entropy(torch.stack(logits, 1).reshape(B * T, -1), targets.reshape(-1))
         seen = torch.stack(alphas, 1).sum(1)                              # Σ_t α_ti
@@ -301,7 +302,7 @@ def run_w7(args):
     images = torch.rand((32, 3, 32, 32), generator=gen)
     inputs = random_ids(gen, (32, 16), 17)
     targets = random_ids(gen, (32, 16), 17)
-    train_loop("W7", model, lambda: model.loss(images, inputs, targets, W7_PENALTY), args, 176273)
+    train_loop("W7", model, lambda: model.loss(images, inputs, targets, W7_PENALTY), args, 180369)
 
 
 def main():

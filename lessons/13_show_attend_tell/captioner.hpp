@@ -27,7 +27,7 @@ inline const char* name_of(Look k) { return k == Look::pooled ? "pooled" : k == 
 // ---- the encoder: three 3 × 3 convolutions, two 2 × 2 max-pools -> an 8 × 8 grid of regions ----
 struct ConvEncoder : nn::Module {
     nn::Conv2d conv1{3, 16, 3, 1, 1}, conv2{16, 32, 3, 1, 1}, conv3{32, kFeatures, 3, 1, 1};
-    Tensor position;  // [64, D]: a learned vector per region, so a region also says WHERE it is
+    Tensor position;  // [64, D]: a learned vector per region: WHERE it is (the convolutions say WHAT)
     ConvEncoder() {
         register_module("conv1", conv1);
         register_module("conv2", conv2);
@@ -35,22 +35,24 @@ struct ConvEncoder : nn::Module {
         position = mul(randn({kRegions, kFeatures}), 0.1f);
         register_parameter("position", position);
     }
+    // The annotation vectors a_i = [what_i; where_i] [B, 64, 2D]: the convolutions' features of
+    // region i, and its position vector.
     Tensor forward(const Tensor& images) const {               // [B, 3, 32, 32]
         Tensor x = max_pool2d(relu(conv1.forward(images)), 2);  // [B, 16, 16, 16]
         x = max_pool2d(relu(conv2.forward(x)), 2);              // [B, 32, 8, 8]
         x = relu(conv3.forward(x));                             // [B, D, 8, 8]
-        x = transpose(reshape(x, {x.size(0), kFeatures, kRegions}), 1, 2);  // [B, 64, D]: a_i, one row per region
-        return add(x, position);
+        x = transpose(reshape(x, {x.size(0), kFeatures, kRegions}), 1, 2);  // [B, 64, D]: what_i, one row per region
+        return concat({x, add(zeros_like(x), position)}, 2);                 // [B, 64, 2D]
     }
 };
 
-// ---- the captioner: encoder, then an LSTM that reads a context vector at every word ----
+// ---- the captioner: encoder, then an LSTM that reads where it looked and writes what it sees, word by word ----
 struct Captioner : nn::Module {
     Look look;
     ConvEncoder encoder;
     nn::Embedding embed;
-    nn::Linear whole_image{kRegions * kFeatures, kFeatures};  // pooled: the grid flattened into one vector
-    nn::AdditiveAttention attention{kHidden, kFeatures, kAttention};
+    nn::Linear whole_image{kRegions * kFeatures, kFeatures};  // pooled: the grid of what_i flattened into one vector
+    nn::AdditiveAttention attention{kHidden, 2 * kFeatures, kAttention};  // scores what AND where
     nn::Linear init_h{kFeatures, kHidden}, init_c{kFeatures, kHidden};
     nn::LSTMCell cell{kEmbed + kFeatures, kHidden};
     nn::Linear out;
@@ -68,23 +70,24 @@ struct Captioner : nn::Module {
 
 // What one image batch gives every decoder step.
 struct Encoded {
-    Tensor regions;  // a_i [B, 64, D]
+    Tensor regions;  // a_i = [what_i; where_i] [B, 64, 2D]
     Tensor keys;     // W_a a_i [B, 64, A], computed once (the attention's key projection)
     Tensor image;    // pooled: the one image vector [B, D]
 };
 
-// The LSTM's first state from the image (Xu et al. §3.1.2: from the mean region).
+// The LSTM's first state from the image (Xu et al. §3.1.2: from the mean region's what).
 inline Encoded encode(const Captioner& m, const Tensor& images, nn::LSTMState& state) {
     Encoded e;
     e.regions = m.encoder.forward(images);
     const int B = e.regions.size(0);
+    const Tensor what = narrow(e.regions, 2, 0, kFeatures);  // [B, 64, D]
     Tensor summary;
     if (m.look == Look::pooled) {
-        e.image = tanh(m.whole_image.forward(reshape(e.regions, {B, kRegions * kFeatures})));
+        e.image = tanh(m.whole_image.forward(reshape(what, {B, kRegions * kFeatures})));
         summary = e.image;
     } else {
         e.keys = m.attention.precompute_keys(e.regions);
-        summary = mean(e.regions, 1);
+        summary = mean(what, 1);
     }
     state = {tanh(m.init_h.forward(summary)), tanh(m.init_c.forward(summary))};
     return e;
@@ -102,14 +105,15 @@ struct Step {
 inline Step decoder_step(const Captioner& m, const Encoded& e, const Tensor& word, nn::LSTMState& state, bool sample,
                   bool expected, Rng& rng) {
     Step s;
-    Tensor context;  // z_t [B, D]: what the decoder sees of the image at this word
+    Tensor what, where;  // z_t = [what; where] [B, 2D]: what the decoder sees of the image at this word, and where
     if (m.look == Look::pooled) {
-        context = e.image;  // the same vector at every word: nowhere to look
+        what = where = e.image;  // the same vector at every word: nowhere to look
     } else {
         // 1. a score per region from the decoder's state: e_ti = vᵀ tanh(W_h h_{t-1} + W_a a_i)
         const Tensor scores = additive_scores(m.attention.W_q.forward(state.h), e.keys, m.attention.v.weight);
         // 2. α_t = softmax over the 64 regions
         s.alpha = softmax(scores, 1);
+        Tensor context;
         if (m.look == Look::soft || expected) {
             // 3 (soft). the expected region: z_t = Σ_i α_ti a_i
             context = nn::weighted_sum(s.alpha, e.regions);
@@ -121,14 +125,17 @@ inline Step decoder_step(const Captioner& m, const Encoded& e, const Tensor& wor
             s.log_prob = h.log_prob;
             s.where = h.positions;
         }
+        what = narrow(context, 1, 0, kFeatures);
+        where = narrow(context, 1, kFeatures, kFeatures);
     }
-    // 4. the LSTM cell reads the previous word and the context: gates = W [y_{t-1}; z_t] + U h_{t-1}
-    const Tensor x = concat({word, context}, 1);
+    // 4. the LSTM cell reads the previous word and WHERE it looked: gates = W [y_{t-1}; where_t] + U h_{t-1}.
+    //    Not what it saw: an LSTM that read the object would write its colour and shape from memory.
+    const Tensor x = concat({word, where}, 1);
     const LSTMCellOutput o = lstm_cell(linear(x, m.cell.weight_ih, m.cell.bias_ih),
                                        linear(state.h, m.cell.weight_hh, m.cell.bias_hh), state.c);
     state = {o.h, o.c};
-    // 5. the next word from the new state and the context
-    s.logits = m.out.forward(concat({o.h, context}, 1));
+    // 5. the next word from the new state and WHAT it sees
+    s.logits = m.out.forward(concat({o.h, what}, 1));
     return s;
 }
 
