@@ -352,7 +352,7 @@ int main(int argc, char** argv) {
         const gen::Flags f = gen::parse_flags(argc, argv, "gen_real_pairs",
                                               {{"pairs", "11000"}, {"seed", "1"}, {"out", "real_en_fr.tsv"},
                                                {"nouns", "1500"}, {"adjectives", "5000"}, {"verbs", "20000"},
-                                               {"names", "600"}, {"zipf", "1.36"}, {"name-zipf", "1.5"}});
+                                               {"names", "600"}, {"zipf", "1.39"}, {"name-zipf", "1.5"}});
         Rng rng(uint64_t(f.number("seed")));
         const Lexicon lex = gen::make_lexicon(rng, int(f.number("nouns")), int(f.number("adjectives")),
                                          int(f.number("verbs")), int(f.number("names")));
