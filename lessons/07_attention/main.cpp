@@ -98,6 +98,8 @@ std::vector<BleuBucket> baseline_buckets(const LessonOptions& opt, const Transla
 int main(int argc, char** argv) {
     LessonInfo info("07_attention", "Bahdanau attention on toy English→French and dates: alignments, BLEU by length");
     info.trains = true;
+    info.text_data = true;
+    info.translation = true;
     info.default_epochs = 2;
     info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
@@ -114,9 +116,10 @@ int main(int argc, char** argv) {
     long step = loaded.step;
     const tasks::EncodedPairs train_set = opt.quick ? tasks::head(data.train, 6000) : data.train;
     const size_t test_size = opt.quick ? 200 : data.test.size();
-    std::printf("corpus %s: %zu train / %zu valid / %zu test pairs, vocab %d English / %d French tokens\n",
+    std::printf("corpus %s: %zu train / %zu valid / %zu test pairs, vocab %d %s / %d %s tokens\n",
                 data.pairs.name.c_str(), train_set.size(), data.valid.size(), data.test.size(),
-                data.src_vocab.size(), data.tgt_vocab.size());
+                data.src_vocab.size(), data::language_name(data.pairs.src_lang).c_str(),
+                data.tgt_vocab.size(), data::language_name(data.pairs.tgt_lang).c_str());
 
     // ---- 2. Model: W1 (emb 64, hidden 128, Bahdanau attention with attn dim 128) ----------------
     models::Seq2SeqConfig cfg;
@@ -139,7 +142,7 @@ int main(int argc, char** argv) {
     std::vector<plot::Matrix> snapshots{tasks::teacher_forced_attention(model, data.test, evolving)};
     std::vector<int> snapshot_epochs{first_epoch};
     const int epochs = opt.epochs;  // the total: a resumed run trains the rest
-    tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed, {}, tasks::early_stopping(opt, loaded)};  // --patience
     Timer timer;
     const double train_loss = tasks::train_epochs(tasks::seq2seq_trainee(model), adam, data, train_set, tc, "07_attention", opt.checkpoint,
                                                   first_epoch, epochs, step, [&](int epoch) {
@@ -210,6 +213,7 @@ int main(int argc, char** argv) {
     report.set("corpus", data.pairs.name);
     report.set("test_sentences", ev.sentences);
     report.set("test_bleu", ev.bleu);
+    tasks::save_test_results(report, opt, info.name, data, ev);  // predictions file, BLEU with/without <unk>
     report.set("test_exact_match", ev.exact_match);
     report.set("train_seconds", train_seconds);
     report.set("epochs", snapshot_epochs.back());
@@ -231,7 +235,7 @@ int main(int argc, char** argv) {
         long dstep = 0;
         Timer dtimer;
         const std::string dckpt = std::filesystem::path(opt.checkpoint).replace_extension("").string() + "_dates.ckpt";
-        tasks::train_epochs(tasks::seq2seq_trainee(dmodel), dadam, dates, opt.quick ? tasks::head(dates.train, 3000) : dates.train, tc,
+        tasks::train_epochs(tasks::seq2seq_trainee(dmodel), dadam, dates, opt.quick ? tasks::head(dates.train, 3000) : dates.train, {kBatchSize, 1.0, opt.seed},
                             "07_attention", dckpt, 0, opt.quick ? 1 : kDateEpochs, dstep);
         const double dseconds = dtimer.seconds();
         const tasks::TranslationEval dev = tasks::evaluate_translation(dmodel, dates, opt.quick ? 100 : dates.test.size(),

@@ -196,6 +196,8 @@ int main(int argc, char** argv) {
                     "--input-feeding (feed h̃_{t-1} into the next step), --unscaled (the paper's raw scores, not "
                     "/√H). --checkpoint/--resume take one base path (one file per variant)");
     info.trains = true;
+    info.text_data = true;
+    info.translation = true;
     info.default_epochs = 1;
     info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
@@ -211,9 +213,10 @@ int main(int argc, char** argv) {
     const size_t test_size = opt.quick ? 100 : data.test.size();
     const int epochs = opt.epochs;  // the total: a resumed run trains the rest
     std::printf("corpus %s: training each variant on %zu of %zu train pairs for %d epoch(s); %zu test pairs; "
-                "vocab %d English / %d French\n",
+                "vocab %d %s / %d %s\n",
                 data.pairs.name.c_str(), train_set.size(), data.train.size(), epochs, test_size,
-                data.src_vocab.size(), data.tgt_vocab.size());
+                data.src_vocab.size(), data::language_name(data.pairs.src_lang).c_str(),
+                data.tgt_vocab.size(), data::language_name(data.pairs.tgt_lang).c_str());
     std::printf("Adam lr %g, batch %d, clipping at norm 1; local-p window D = %d; input feeding %s; scores %s\n",
                 opt.quick ? kQuickLearningRate : kLearningRate, kBatchSize, kWindow, input_feeding ? "on" : "off",
                 scaled ? "scaled by 1/sqrt(H)" : "unscaled");
@@ -289,6 +292,7 @@ int main(int argc, char** argv) {
         min_bleu = std::min(min_bleu, r.eval.bleu);
     }
     report.set("min_test_bleu", min_bleu);
+    tasks::save_test_results(report, opt, "08_luong", data, results[1].eval);  // the general model's predictions
     report.set("reorder_sentences", double(results[0].reorder.n));
     report.set("total_seconds", total.seconds());
     report.write(opt.report);

@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
                     "and the sentences beam search fixes. --resume build/07_attention.ckpt --epochs 0 decodes "
                     "with lesson 07's saved model");
     info.trains = true;
+    info.text_data = true;
+    info.translation = true;
     info.default_epochs = 1;
     info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
@@ -114,7 +116,7 @@ int main(int argc, char** argv) {
                 data.pairs.name.c_str(), train_set.size(), test_size, model.parameter_count(), new_epochs);
     Timer timer;
     const double train_loss =
-        tasks::train_epochs(tasks::seq2seq_trainee(model), adam, data, train_set, {kBatchSize, 1.0, opt.seed}, "11_decoding", opt.checkpoint,
+        tasks::train_epochs(tasks::seq2seq_trainee(model), adam, data, train_set, {kBatchSize, 1.0, opt.seed, {}, tasks::early_stopping(opt, loaded)}, "11_decoding", opt.checkpoint,
                             loaded.first_epoch, epochs, step);
     const double train_seconds = timer.seconds();
     tasks::print_training_summary(loaded.first_epoch, epochs, step, train_seconds, train_loss);

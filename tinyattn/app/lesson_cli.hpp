@@ -27,7 +27,14 @@ struct LessonInfo {
     int default_epochs = 0;   // --epochs when it is not given
     int quick_epochs = 1;     // --epochs under --quick when it is not given
     std::string data_help;    // the --data file format, for --help
+    bool text_data = false;   // text lessons (05-11, 15): also --min-freq, --max-vocab, --patience, --keep-last
+    bool translation = false; // sentence pairs: also --src-lang and --tgt-lang
 };
+
+// The defaults for a learner's own --data (the shipped toy corpora keep every word and train
+// their fixed number of epochs, so their results do not change):
+inline constexpr int kOwnDataMinFreq = 2;   // a word seen once in training becomes <unk>
+inline constexpr int kOwnDataPatience = 3;  // stop after 3 epochs without a better validation score
 
 struct LessonOptions {
     uint64_t seed = 1;
@@ -43,6 +50,18 @@ struct LessonOptions {
                               // README shows) for a full run on the shipped data; build/plots/
                               // for --quick and --data runs, which never replace them
     std::string checkpoint;   // --checkpoint FILE: where to save (default: build/<lesson>.ckpt)
+    // Vocabulary (training lessons): words seen fewer than min_freq times in the training split
+    // become <unk>, so <unk> is trained; max_vocab caps the size (0: none). --min-freq's default:
+    // 1 on the shipped corpus (every word kept), kOwnDataMinFreq with --data.
+    int min_freq = 1;
+    int max_vocab = 0;
+    // Early stopping: stop after `patience` epochs without a better validation score and keep the
+    // best epoch's weights (0: off, every epoch is trained and the last is kept). Default: off on
+    // the shipped corpus, kOwnDataPatience with --data. keep_last: also save <checkpoint>.last.
+    int patience = 0;
+    bool keep_last = false;
+    // The languages of the pair file's two columns (translation lessons): data::tokenize's rules.
+    std::string src_lang = "en", tgt_lang = "fr";
 };
 
 // Parses argv; prints --help and exits 0, or prints the error and exits 2. Numbers are checked
@@ -65,6 +84,9 @@ long long parse_number(const std::string& flag, const std::string& text, long lo
 //     figures (build/plots): 07_attention_reorder.png 07_attention_evolution.png ...
 //     checkpoint: build/07_attention.ckpt
 void print_outputs(const LessonOptions& opt);
+// Notes a file this run wrote besides figures, which print_outputs then lists as "<what>: <path>"
+// (e.g. "test predictions: build/plots/07_attention_test_predictions.tsv").
+void note_output(const std::string& what, const std::string& path);
 
 // True when a run starting at `first_epoch` (0, or a resumed checkpoint's) has no epoch left
 // before the total `epochs`; then it also says so: "checkpoint is at epoch 3 of 3: nothing to

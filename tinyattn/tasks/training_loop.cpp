@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "tinyattn/app/interrupt.hpp"
+#include "tinyattn/autograd.hpp"
 #include "tinyattn/optim/clip_grad.hpp"
 #include "tinyattn/tasks/translation_checkpoint.hpp"
 
@@ -52,6 +53,34 @@ double train_epoch(Trainee& trainee, optim::Optimizer& optimizer, const EncodedP
     return token_sum > 0 ? loss_sum / double(token_sum) : 0.0;
 }
 
+EarlyStopping early_stopping(const LessonOptions& opt, const LessonData& loaded) {
+    EarlyStopping s;
+    s.patience = opt.patience;
+    s.keep_last = opt.keep_last;
+    s.score_name = "valid loss per token";
+    if (!opt.resume.empty()) s.load_state(loaded.resumed, opt.resume);
+    return s;
+}
+
+double validation_loss(Trainee& trainee, const EncodedPairs& pairs, int batch_size) {
+    NoGrad no_grad;
+    trainee.module.eval();  // dropout off
+    data::BatchOptions o;
+    o.batch_size = batch_size;
+    o.shuffle = false;
+    double sum = 0.0;
+    long tokens = 0;
+    for (const std::vector<int>& indices : data::make_batches(pairs.src_lengths, o, 0)) {
+        const data::Batch batch = data::collate_pairs(pairs.src, pairs.tgt, indices);
+        long n = 0;
+        for (int len : batch.tgt_lengths) n += len;
+        sum += double(trainee.loss(batch).item()) * double(n);  // the loss is the mean over the n tokens
+        tokens += n;
+    }
+    trainee.module.train();
+    return tokens > 0 ? sum / double(tokens) : 0.0;
+}
+
 double train_epochs(Trainee trainee, optim::Optimizer& optimizer, const TranslationData& data,
                     const EncodedPairs& train, const TrainConfig& config, const std::string& lesson,
                     const std::string& checkpoint, int first_epoch, int epochs, long& step,
@@ -59,16 +88,37 @@ double train_epochs(Trainee trainee, optim::Optimizer& optimizer, const Translat
     if (nothing_to_train(first_epoch, epochs)) return 0.0;
     Progress progress(first_epoch, epochs, batches_per_epoch(train, config.batch_size));
     install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
+    EarlyStopping stopping = config.stopping;
+    const std::string last = stopping.on() && !checkpoint.empty() ? last_checkpoint_path(checkpoint) : checkpoint;
+    auto save = [&](const std::string& path, int epochs_done) {
+        io::Metadata state;
+        if (stopping.on()) stopping.save_state(state);
+        save_translation_checkpoint(path, trainee.module, trainee.config, optimizer, data, lesson, epochs_done, step,
+                                    state);
+    };
     double loss = 0.0;
-    for (int epoch = first_epoch; epoch < epochs; ++epoch) {
+    int epoch = first_epoch;
+    for (; epoch < epochs; ++epoch) {
         loss = train_epoch(trainee, optimizer, train, config, epoch, progress, step);
         if (interrupted()) {  // saved as "epoch not done": --resume starts it again
-            save_translation_checkpoint(checkpoint, trainee.module, trainee.config, optimizer, data, lesson, epoch, step);
-            exit_after_interrupt(checkpoint);
+            save(last, epoch);  // with early stopping to <checkpoint>.last: the best epoch's file stays
+            exit_after_interrupt(last);
         }
-        save_translation_checkpoint(checkpoint, trainee.module, trainee.config, optimizer, data, lesson, epoch + 1, step);
+        if (!stopping.on()) {
+            save(checkpoint, epoch + 1);
+        } else {
+            const bool best = stopping.update(validation_loss(trainee, data.valid, config.batch_size), epoch + 1,
+                                              trainee.module, !checkpoint.empty());
+            if (best) save(checkpoint, epoch + 1);
+            if (stopping.keep_last) save(last, epoch + 1);
+        }
         if (after_epoch) after_epoch(epoch + 1);
+        if (stopping.should_stop()) {
+            ++epoch;
+            break;
+        }
     }
+    stopping.restore_best(trainee.module, epoch, checkpoint);
     return loss;
 }
 

@@ -30,10 +30,11 @@ io::Metadata seq2seq_config(const models::Seq2Seq& model) {
 
 void save_translation_checkpoint(const std::string& path, const nn::Module& model, const io::Metadata& model_config,
                                  const optim::Optimizer& optimizer, const TranslationData& data,
-                                 const std::string& lesson, int epoch, long step) {
+                                 const std::string& lesson, int epoch, long step, const io::Metadata& extra) {
     if (path.empty()) return;
     if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
     io::Metadata meta = model_config;
+    meta.insert(extra.begin(), extra.end());
     meta["lesson"] = lesson;
     meta["corpus"] = data.pairs.name;
     meta["data"] = fingerprint(data);

@@ -2,6 +2,7 @@
 #include "tinyattn/tasks/translation_eval.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include "tinyattn/data/batching.hpp"
 #include "tinyattn/data/tokenizer.hpp"
 #include "tinyattn/eval/decode.hpp"
+#include "tinyattn/plot/figure_files.hpp"
 
 namespace tinyattn::tasks {
 
@@ -52,6 +54,7 @@ Translation translate(const models::Seq2Seq& model, const data::Vocab& src_vocab
     const Hypothesis h = greedy_decode(stepper, ids, options);
     Translation t;
     t.src = src;
+    t.src_shown = data::mark_unknown(src, src_vocab);
     t.ref = ref;
     for (int id : h.tokens) t.hyp.push_back(tgt_vocab.token(id));
     if (!h.attention.empty() && !h.attention[0].empty()) t.attention = h.attention;
@@ -82,7 +85,7 @@ TranslationEval evaluate_pairs(const models::Seq2Seq& model, const TranslationDa
     const auto start = std::chrono::steady_clock::now();
     TranslationEval e;
     const size_t n = std::min(max_sentences, split.size());
-    std::vector<Tokens> refs, hyps;
+    std::vector<Tokens> refs, hyps, refs_unk, hyps_unk, refs_known, hyps_known;
     std::vector<int> lengths;
     for (size_t i = 0; i < n; ++i) {
         const data::SentencePair& p = split[i];
@@ -90,8 +93,16 @@ TranslationEval evaluate_pairs(const models::Seq2Seq& model, const TranslationDa
         refs.push_back(p.tgt);
         hyps.push_back(e.translations.back().hyp);
         lengths.push_back(int(p.src.size()));
+        const bool unk = data::has_unk(p.src, data.src_vocab);
+        (unk ? refs_unk : refs_known).push_back(p.tgt);
+        (unk ? hyps_unk : hyps_known).push_back(hyps.back());
     }
     e.sentences = int(n);
+    e.with_unk = int(refs_unk.size());
+    e.bleu_with_unk = refs_unk.empty() ? 0.0 : corpus_bleu(refs_unk, hyps_unk).bleu;
+    e.bleu_without_unk = refs_known.empty() ? 0.0 : corpus_bleu(refs_known, hyps_known).bleu;
+    e.src_lang = data.pairs.src_lang;
+    e.tgt_lang = data.pairs.tgt_lang;
     e.bleu = corpus_bleu(refs, hyps).bleu;
     e.exact_match = exact_match(refs, hyps);
     // Buckets no test sentence falls in are left out: a BLEU of 0 "for the longest sentences" of
@@ -103,17 +114,42 @@ TranslationEval evaluate_pairs(const models::Seq2Seq& model, const TranslationDa
 }
 
 void print_translations(const TranslationEval& eval, int n) {
+    std::string src_label = eval.src_lang;  // "EN": the source column's language code
+    for (char& c : src_label) c = char(std::toupper(static_cast<unsigned char>(c)));
+    src_label.resize(std::max<size_t>(src_label.size(), 4), ' ');
     for (int i = 0; i < n && i < int(eval.translations.size()); ++i) {
         const Translation& t = eval.translations[size_t(i)];
-        std::printf("  EN   %s\n  REF  %s\n  OUT  %s %s\n\n", data::join(t.src).c_str(), data::join(t.ref).c_str(),
-                    data::join(t.hyp).c_str(), t.hyp == t.ref ? "✓" : "✗");
+        std::printf("  %s %s\n  REF  %s\n  OUT  %s %s\n\n", src_label.c_str(), data::join(t.src_shown).c_str(),
+                    data::join(t.ref).c_str(), data::join(t.hyp).c_str(), t.hyp == t.ref ? "✓" : "✗");
     }
 }
 
 void print_test_results(const TranslationEval& eval, int n) {
     std::printf("\ntest split, %d sentences, greedy decoding: corpus BLEU-4 %.4f, exact match %.1f%% (%.1f s)\n\n",
                 eval.sentences, eval.bleu, 100.0 * eval.exact_match, eval.seconds);
+    std::printf("  with a source word unknown to the model (⟨unk:word⟩ below): %d sentences, BLEU %.4f; "
+                "without: %d, BLEU %.4f\n\n",
+                eval.with_unk, eval.bleu_with_unk, eval.sentences - eval.with_unk, eval.bleu_without_unk);
     print_translations(eval, n);
+}
+
+void write_translations(const std::string& path, const TranslationEval& eval, const TranslationData& data) {
+    std::string text = "source\treference\toutput\n";
+    for (const Translation& t : eval.translations)
+        text += plot::tsv_cell(data::join(data::mark_unknown(t.src, data.src_vocab))) + "\t" +
+                plot::tsv_cell(data::join(data::mark_unknown(t.ref, data.tgt_vocab))) + "\t" +
+                plot::tsv_cell(data::join(t.hyp)) + "\n";
+    plot::write_text_file(path, text);
+}
+
+void save_test_results(Report& report, const LessonOptions& opt, const std::string& lesson,
+                       const TranslationData& data, const TranslationEval& eval) {
+    const std::string path = (fs::path(opt.plots_dir) / (lesson + "_test_predictions.tsv")).string();
+    write_translations(path, eval, data);
+    note_output("test predictions (source, reference, output)", path);
+    report.set("test_sentences_with_unk", eval.with_unk);
+    report.set("test_bleu_with_unk", eval.bleu_with_unk);
+    report.set("test_bleu_without_unk", eval.bleu_without_unk);
 }
 
 std::string bucket_label(const BleuBucket& b) {
