@@ -28,6 +28,7 @@ namespace fs = std::filesystem;
 constexpr int kMaxThreads = 64;     // more threads than this only queue for the same cores
 constexpr int kMaxEpochs = 100000;  // a typo guard; a lesson's full run is a few epochs
 constexpr int kMaxCount = 100000000;  // --min-freq, --max-vocab: more than any file holds
+constexpr int kMaxBpeMerges = 100000;  // real systems use 10k-50k; more than a toy model can use
 
 // ---- how a lesson ends on an error ---------------------------------------------------------
 
@@ -83,6 +84,10 @@ static void print_usage(const LessonInfo& info, std::FILE* to) {
         std::fprintf(to, "  --resume CKPT     continue training from a checkpoint of this lesson (same data)\n");
         std::fprintf(to, "  --checkpoint FILE where to save the trained model (default build/%s.ckpt)\n",
                      info.name.c_str());
+        if (info.subwords) {
+            std::fprintf(to, "  --bpe N           subword pieces: N byte-pair-encoding merges a side, learned on the\n");
+            std::fprintf(to, "                    training split (0 to %d; default 0: whole words)\n", kMaxBpeMerges);
+        }
     }
     if (info.text_data) {
         std::fprintf(to, "  --min-freq N      training words seen fewer than N times become <unk>, so <unk> is trained\n");
@@ -198,6 +203,7 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info) {
         else if (info.text_data && arg == "--keep-last") opt.keep_last = true;
         else if (info.translation && arg == "--src-lang") opt.src_lang = language_code(arg, value());
         else if (info.translation && arg == "--tgt-lang") opt.tgt_lang = language_code(arg, value());
+        else if (info.subwords && arg == "--bpe") opt.bpe = int(parse_number(arg, value(), 0, kMaxBpeMerges));
         else usage_error("unknown option '" + arg + "'");
     }
     // --epochs is the total everywhere. --quick picks the short default but never overrides an

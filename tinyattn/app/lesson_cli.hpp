@@ -27,6 +27,7 @@ struct LessonInfo {
     int default_epochs = 0;   // --epochs when it is not given
     int quick_epochs = 1;     // --epochs under --quick when it is not given
     std::string data_help;    // the --data file format, for --help
+    bool subwords = false;    // a translation lesson that also takes --bpe N (tasks/subword_data.hpp)
     bool text_data = false;   // text lessons (05-11, 15): also --min-freq, --max-vocab, --patience, --keep-last
     bool translation = false; // sentence pairs: also --src-lang and --tgt-lang
 };
@@ -50,6 +51,7 @@ struct LessonOptions {
                               // README shows) for a full run on the shipped data; build/plots/
                               // for --quick and --data runs, which never replace them
     std::string checkpoint;   // --checkpoint FILE: where to save (default: build/<lesson>.ckpt)
+    int bpe = 0;              // --bpe N: N byte-pair merges a side (0: words)
     // Vocabulary (training lessons): words seen fewer than min_freq times in the training split
     // become <unk>, so <unk> is trained; max_vocab caps the size (0: none). --min-freq's default:
     // 1 on the shipped corpus (every word kept), kOwnDataMinFreq with --data.

@@ -24,14 +24,14 @@ namespace fs = std::filesystem;
 // ---- translating and scoring ------------------------------------------------------------------
 
 Tokens Translation::src_labels() const {
-    Tokens t = src;
+    Tokens t = src_pieces.empty() ? src : src_pieces;
     t.push_back("<eos>");
     return t;
 }
 
 Tokens Translation::hyp_labels() const {
-    Tokens t = hyp;
-    if (attention.size() > hyp.size()) t.push_back("<eos>");  // the step that produced <eos>
+    Tokens t = hyp_pieces.empty() ? hyp : hyp_pieces;
+    if (attention.size() > t.size()) t.push_back("<eos>");  // the step that produced <eos>
     return t;
 }
 
@@ -54,10 +54,24 @@ Translation translate(const models::Seq2Seq& model, const data::Vocab& src_vocab
     const Hypothesis h = greedy_decode(stepper, ids, options);
     Translation t;
     t.src = src;
-    t.src_shown = data::mark_unknown(src, src_vocab);
     t.ref = ref;
     for (int id : h.tokens) t.hyp.push_back(tgt_vocab.token(id));
     if (!h.attention.empty() && !h.attention[0].empty()) t.attention = h.attention;
+    return t;
+}
+
+void pieces_to_words(Translation& t, const Subwords& subwords, const Tokens& src_words, const Tokens& ref_words) {
+    if (!subwords.on()) return;
+    t.src_pieces = t.src;
+    t.hyp_pieces = t.hyp;
+    t.src = src_words;
+    t.ref = ref_words;
+    t.hyp = target_words(subwords, t.hyp_pieces);
+}
+
+Translation translate(const models::Seq2Seq& model, const TranslationData& data, const Tokens& src, const Tokens& ref) {
+    Translation t = translate(model, data.src_vocab, data.tgt_vocab, source_pieces(data.subwords, src), ref);
+    pieces_to_words(t, data.subwords, src, ref);
     return t;
 }
 
@@ -74,6 +88,30 @@ std::vector<int> length_edges(const std::vector<data::SentencePair>& test) {
     return edges;
 }
 
+Tokens mark_unknown_words(const Tokens& words, const TranslationData& data, bool source) {
+    Tokens shown;
+    for (const std::string& w : words) {
+        const Tokens pieces = source ? source_pieces(data.subwords, Tokens{w}) : target_pieces(data.subwords, {Tokens{w}})[0];
+        shown.push_back(data::has_unk(pieces, source ? data.src_vocab : data.tgt_vocab) ? "⟨unk:" + w + "⟩" : w);
+    }
+    return shown;
+}
+
+void score_unknown_words(TranslationEval& e, const TranslationData& data) {
+    std::vector<Tokens> refs_unk, hyps_unk, refs_known, hyps_known;
+    for (Translation& t : e.translations) {
+        t.src_shown = mark_unknown_words(t.src, data, /*source=*/true);
+        const bool unk = t.src_shown != t.src;
+        (unk ? refs_unk : refs_known).push_back(t.ref);
+        (unk ? hyps_unk : hyps_known).push_back(t.hyp);
+    }
+    e.with_unk = int(refs_unk.size());
+    e.bleu_with_unk = refs_unk.empty() ? 0.0 : corpus_bleu(refs_unk, hyps_unk).bleu;
+    e.bleu_without_unk = refs_known.empty() ? 0.0 : corpus_bleu(refs_known, hyps_known).bleu;
+    e.src_lang = data.pairs.src_lang;
+    e.tgt_lang = data.pairs.tgt_lang;
+}
+
 TranslationEval evaluate_translation(const models::Seq2Seq& model, const TranslationData& data,
                                      size_t max_sentences, const std::vector<int>& edges) {
     return evaluate_pairs(model, data, data.pairs.test, max_sentences, edges);
@@ -85,24 +123,17 @@ TranslationEval evaluate_pairs(const models::Seq2Seq& model, const TranslationDa
     const auto start = std::chrono::steady_clock::now();
     TranslationEval e;
     const size_t n = std::min(max_sentences, split.size());
-    std::vector<Tokens> refs, hyps, refs_unk, hyps_unk, refs_known, hyps_known;
+    std::vector<Tokens> refs, hyps;
     std::vector<int> lengths;
     for (size_t i = 0; i < n; ++i) {
         const data::SentencePair& p = split[i];
-        e.translations.push_back(translate(model, data.src_vocab, data.tgt_vocab, p.src, p.tgt));
+        e.translations.push_back(translate(model, data, p.src, p.tgt));
         refs.push_back(p.tgt);
         hyps.push_back(e.translations.back().hyp);
         lengths.push_back(int(p.src.size()));
-        const bool unk = data::has_unk(p.src, data.src_vocab);
-        (unk ? refs_unk : refs_known).push_back(p.tgt);
-        (unk ? hyps_unk : hyps_known).push_back(hyps.back());
     }
     e.sentences = int(n);
-    e.with_unk = int(refs_unk.size());
-    e.bleu_with_unk = refs_unk.empty() ? 0.0 : corpus_bleu(refs_unk, hyps_unk).bleu;
-    e.bleu_without_unk = refs_known.empty() ? 0.0 : corpus_bleu(refs_known, hyps_known).bleu;
-    e.src_lang = data.pairs.src_lang;
-    e.tgt_lang = data.pairs.tgt_lang;
+    score_unknown_words(e, data);
     e.bleu = corpus_bleu(refs, hyps).bleu;
     e.exact_match = exact_match(refs, hyps);
     // Buckets no test sentence falls in are left out: a BLEU of 0 "for the longest sentences" of
@@ -136,8 +167,8 @@ void print_test_results(const TranslationEval& eval, int n) {
 void write_translations(const std::string& path, const TranslationEval& eval, const TranslationData& data) {
     std::string text = "source\treference\toutput\n";
     for (const Translation& t : eval.translations)
-        text += plot::tsv_cell(data::join(data::mark_unknown(t.src, data.src_vocab))) + "\t" +
-                plot::tsv_cell(data::join(data::mark_unknown(t.ref, data.tgt_vocab))) + "\t" +
+        text += plot::tsv_cell(data::join(mark_unknown_words(t.src, data, /*source=*/true))) + "\t" +
+                plot::tsv_cell(data::join(mark_unknown_words(t.ref, data, /*source=*/false))) + "\t" +
                 plot::tsv_cell(data::join(t.hyp)) + "\n";
     plot::write_text_file(path, text);
 }
