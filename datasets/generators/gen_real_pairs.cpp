@@ -370,7 +370,7 @@ int main(int argc, char** argv) {
             if (++attempts > 50 * (want + 100)) throw std::runtime_error("gen_real_pairs: lexicon too small for --pairs");
             const Clause c = sentence(g, rng);
             const std::string en = render(c.en, false), fr = render(c.fr, true);
-            const Tokens en_tokens = tinyattn::data::tokenize(en), fr_tokens = tinyattn::data::tokenize(fr);
+            const Tokens en_tokens = tinyattn::data::tokenize(en, "en"), fr_tokens = tinyattn::data::tokenize(fr, "fr");
             if (en_tokens.size() < 3 || en_tokens.size() > 25 || fr_tokens.size() < 3 || fr_tokens.size() > 25) continue;
             if (!seen.insert(en).second) continue;
             for (const std::string& t : en_tokens) ++en_types[t];

@@ -185,7 +185,7 @@ int main(int argc, char** argv) {
             std::string phenomenon;
             const std::string text = render(sentence(lex, rng, positive, phenomenon));
             if (!seen.insert(text).second) continue;
-            for (const std::string& w : tinyattn::data::tokenize(text)) ++types[w];
+            for (const std::string& w : tinyattn::data::tokenize(text, "en")) ++types[w];
             const std::string label = positive ? "pos" : "neg";
             ++cells[phenomenon][label];
             out << text << '\t' << label << (f.number("phenomena") ? "\t" + phenomenon : "") << '\n';

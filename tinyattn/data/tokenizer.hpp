@@ -23,7 +23,7 @@
 //     so "03/03/2021" -> "03 / 03 / 2021".
 // The rules only look at a token's own characters, so tokenizing already-tokenized text
 // (tokens joined by single spaces) gives it back unchanged:
-//     tokenize(join(tokenize(x), " ")) == tokenize(x)
+//     tokenize(join(tokenize(x, lang), " "), lang) == tokenize(x, lang)
 // Pre-tokenized corpora therefore go through the same function as raw user text.
 #pragma once
 #include <string>

@@ -91,6 +91,7 @@ TrainConfig train_config(const LessonInfo& info, const LessonOptions& opt) {
     config.stopping.keep_last = opt.keep_last;
     config.stopping.higher_is_better = true;
     config.stopping.score_name = "valid accuracy";
+    config.stopping.percent = true;
     return config;
 }
 
@@ -138,16 +139,17 @@ TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer,
         }
         result.train_loss.push_back(float(loss_sum / double(batches.size())));
         result.valid_accuracy.push_back(float(evaluate(model, data.valid).accuracy));
+        const bool best = stopping.on() && stopping.update(result.valid_accuracy.back(), epoch + 1, model);
         if (config.verbose)
-            std::printf("epoch %d: train loss %.4f, valid accuracy %.1f%%\n", epoch + 1, result.train_loss.back(),
-                        100.0 * result.valid_accuracy.back());
+            std::printf("epoch %d: train loss %.4f, valid accuracy %.1f%%%s\n", epoch + 1, result.train_loss.back(),
+                        100.0 * result.valid_accuracy.back(),
+                        stopping.on() ? (" (" + stopping.note(!config.checkpoint.empty()) + ")").c_str() : "");
         if (!stopping.on()) {
             if (!config.checkpoint.empty())
                 save_classifier_checkpoint(config.checkpoint, model, optimizer, data, config, result);
             continue;
         }
-        if (stopping.update(result.valid_accuracy.back(), epoch + 1, model, !config.checkpoint.empty()) &&
-            !config.checkpoint.empty())
+        if (best && !config.checkpoint.empty())
             save_classifier_checkpoint(config.checkpoint, model, optimizer, data, config, result);
         if (stopping.keep_last && !last.empty()) save_classifier_checkpoint(last, model, optimizer, data, config, result);
         if (stopping.should_stop()) {

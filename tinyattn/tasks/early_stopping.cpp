@@ -9,23 +9,33 @@
 
 namespace tinyattn::tasks {
 
-bool EarlyStopping::update(double score, int epoch, const nn::Module& module, bool saved) {
+bool EarlyStopping::update(double score, int epoch, const nn::Module& module) {
     const bool better = best_epoch == 0 || (higher_is_better ? score > best_score : score < best_score);
-    if (better) {
-        best_epoch = epoch;
-        best_score = score;
-        bad_epochs = 0;
-        best_weights.clear();
-        for (const Tensor& p : module.parameters()) best_weights.emplace_back(p.data(), p.data() + p.numel());
-        std::printf("epoch %d: %s %.4f (best%s)\n", epoch, score_name.c_str(), score, saved ? ", saved" : "");
-    } else {
+    if (!better) {
         ++bad_epochs;
-        std::printf("epoch %d: %s %.4f (best %.4f at epoch %d; %d of %d epoch(s) without improvement)\n", epoch,
-                    score_name.c_str(), score, best_score, best_epoch, bad_epochs, patience);
+        return false;
     }
-    if (should_stop())
-        std::printf("no improvement for %d epoch(s): stopping early\n", bad_epochs);
-    return better;
+    best_epoch = epoch;
+    best_score = score;
+    bad_epochs = 0;
+    best_weights.clear();
+    for (const Tensor& p : module.parameters()) best_weights.emplace_back(p.data(), p.data() + p.numel());
+    return true;
+}
+
+std::string EarlyStopping::format_score(double score) const {
+    char buf[32];
+    if (percent) std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * score);
+    else std::snprintf(buf, sizeof buf, "%.4f", score);
+    return buf;
+}
+
+std::string EarlyStopping::note(bool saved) const {
+    if (bad_epochs == 0) return saved ? "best, saved" : "best";
+    std::string s = "best " + format_score(best_score) + " at epoch " + std::to_string(best_epoch) + "; " +
+                    std::to_string(bad_epochs) + " of " + std::to_string(patience) + " epoch(s) without improvement";
+    if (should_stop()) s += "; no improvement for " + std::to_string(bad_epochs) + " epoch(s): stopping";
+    return s;
 }
 
 int EarlyStopping::restore_best(nn::Module& module, int last_epoch, const std::string& checkpoint) {
@@ -45,8 +55,8 @@ int EarlyStopping::restore_best(nn::Module& module, int last_epoch, const std::s
     } else {
         return last_epoch;
     }
-    std::printf("best epoch %d restored (%s %.4f); the test numbers below are its\n", best_epoch, score_name.c_str(),
-                best_score);
+    std::printf("best epoch %d restored (%s %s); the test numbers below are its\n", best_epoch, score_name.c_str(),
+                format_score(best_score).c_str());
     return best_epoch;
 }
 

@@ -28,6 +28,7 @@ struct EarlyStopping {
     bool keep_last = false;         // also save each epoch to <checkpoint>.last
     bool higher_is_better = false;  // accuracy: true; loss: false
     std::string score_name = "valid loss";
+    bool percent = false;           // print the score as a percentage (accuracy)
     // The state.
     int best_epoch = 0;             // epochs done when the best score was reached (0: none yet)
     double best_score = 0.0;
@@ -36,11 +37,13 @@ struct EarlyStopping {
 
     bool on() const { return patience > 0; }
     // After `epoch` epochs, the validation score was `score`: true when it is the best so far (then
-    // the module's weights are copied into best_weights). Prints
-    //     "epoch 7: valid loss 1.2345 (best, saved)"   or
-    //     "epoch 8: valid loss 1.3012 (best 1.2345 at epoch 7; 1 of 3 epochs without improvement)"
-    // `saved` says whether a checkpoint file is being written.
-    bool update(double score, int epoch, const nn::Module& module, bool saved);
+    // the module's weights are copied into best_weights).
+    bool update(double score, int epoch, const nn::Module& module);
+    // What the last update means, for the epoch's line: "best, saved" (`saved`: a checkpoint file is
+    // written), or "best 1.2345 at epoch 7; 1 of 3 epochs without improvement", ending in
+    // "; no improvement for 3 epochs: stopping" when should_stop().
+    std::string note(bool saved) const;
+    std::string format_score(double score) const;  // "1.2345", or "92.7%" when `percent`
     bool should_stop() const { return on() && bad_epochs >= patience; }
     // After the last epoch trained (`last_epoch`): if the best epoch was an earlier one, copies its
     // weights back into `module` — from memory, or from `checkpoint` (the best epoch's file) when the

@@ -107,8 +107,10 @@ double train_epochs(Trainee trainee, optim::Optimizer& optimizer, const Translat
         if (!stopping.on()) {
             save(checkpoint, epoch + 1);
         } else {
-            const bool best = stopping.update(validation_loss(trainee, data.valid, config.batch_size), epoch + 1,
-                                              trainee.module, !checkpoint.empty());
+            const double score = validation_loss(trainee, data.valid, config.batch_size);
+            const bool best = stopping.update(score, epoch + 1, trainee.module);
+            std::printf("epoch %d: %s %s (%s)\n", epoch + 1, stopping.score_name.c_str(),
+                        stopping.format_score(score).c_str(), stopping.note(!checkpoint.empty()).c_str());
             if (best) save(checkpoint, epoch + 1);
             if (stopping.keep_last) save(last, epoch + 1);
         }
