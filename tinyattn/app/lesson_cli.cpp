@@ -95,17 +95,21 @@ static void print_usage(const LessonInfo& info, std::FILE* to) {
                      kOwnDataMinFreq);
         std::fprintf(to, "  --max-vocab N     keep at most N tokens (with the 4 specials) of each vocabulary, the most\n");
         std::fprintf(to, "                    frequent; the rest become <unk> (default 0: no cap)\n");
-        std::fprintf(to, "  --patience N      early stopping: stop after N epochs without a better validation score and\n");
-        std::fprintf(to, "                    keep the best epoch in the checkpoint (default: off on the shipped corpus,\n");
-        std::fprintf(to, "                    %d with --data; 0: off, the last epoch is kept)\n", kOwnDataPatience);
+        std::fprintf(to, "  --patience N      early stopping: stop after N epochs without a better validation score\n");
+        std::fprintf(to, "                    (%s); keep the best epoch in the checkpoint and for the test numbers\n",
+                     info.translation ? "valid loss per token" : "valid accuracy");
+        std::fprintf(to, "                    (default: off on the shipped corpus, %d with --data; 0: off, last epoch kept)\n",
+                     kOwnDataPatience);
         std::fprintf(to, "  --keep-last       with early stopping, also save the last epoch to <checkpoint>.last\n");
         if (info.translation) {
             std::fprintf(to, "  --src-lang CODE   language of column 1 (default en), for the tokenizer's rules: only fr\n");
             std::fprintf(to, "                    splits elisions (l'homme -> l' homme); en keeps don't whole\n");
             std::fprintf(to, "  --tgt-lang CODE   language of column 2 (default fr)\n");
         }
-        std::fprintf(to, "\nThe test split's predictions are written next to the figures (%s_test_predictions.tsv).\n",
-                     info.name.c_str());
+        std::fprintf(to, "\nThe test split's predictions go next to the figures, %s_test_predictions.tsv:\n%s\n",
+                     info.name.c_str(),
+                     info.translation ? "source<TAB>reference<TAB>output" : "text<TAB>label<TAB>prediction<TAB>confidence");
+        std::fprintf(to, "with the words the model reads as <unk> shown as ⟨unk:word⟩ (there and in what it prints).\n");
     }
     if (info.trains) {
         std::fprintf(to, "\nCtrl-C saves the checkpoint and stops (exit status 130).\n");

@@ -29,9 +29,10 @@ namespace tinyattn::tasks {
 
 // The --data file format of the sentiment lessons, for their --help.
 inline constexpr const char* kLabelledDataFormat =
-    "text<TAB>label lines (or label<TAB>text; a header naming the label column and CRLF fine), or a "
-    "directory with train.tsv/valid.tsv/test.tsv; a single file is split 80/10/10; at least 2 labels, "
-    "each on max(2, 1% of the lines); texts cut to 200 tokens";
+    "a FILE of text<TAB>label lines (or label<TAB>text; a header naming the\n"
+    "                    label column and CRLF fine), shuffled with --seed and split 80/10/10; or a\n"
+    "                    DIRECTORY holding train.tsv, valid.tsv and test.tsv. At least 2 labels,\n"
+    "                    each on max(2, 1% of the lines); texts cut to their first 200 tokens";
 
 // ---- data ------------------------------------------------------------------------------------
 

@@ -15,8 +15,10 @@ namespace tinyattn::tasks {
 
 // The --data file format of the translation lessons, for their --help.
 inline constexpr const char* kPairDataFormat =
-    "english<TAB>french[<TAB>attribution] sentence pairs (the Tatoeba format), split 80/10/10; "
-    "pairs with a side over 20 tokens are left out (and counted)";
+    "a FILE of english<TAB>french[<TAB>attribution] lines (the Tatoeba format,\n"
+    "                    CRLF fine), shuffled with --seed and split 80/10/10 with valid and test\n"
+    "                    capped at 1,000 pairs each; or a DIRECTORY holding train.tsv, valid.tsv\n"
+    "                    and test.tsv. Pairs with a side over 20 tokens are left out (and counted)";
 
 // ---- data ---------------------------------------------------------------------------------
 

@@ -17,6 +17,10 @@ static data::BatchOptions batch_options(const TrainConfig& c) {
     return o;  // shuffled and length-bucketed
 }
 
+// The epoch the last train_epochs call ended at (before `epochs` when early stopping stopped it),
+// for print_training_summary, whose callers only know the epochs they asked for.
+static int g_last_epoch = -1;
+
 Trainee seq2seq_trainee(models::Seq2Seq& model) {
     return {model, [&model](const data::Batch& batch) { return model.loss(batch); }, seq2seq_config(model)};
 }
@@ -121,13 +125,16 @@ double train_epochs(Trainee trainee, optim::Optimizer& optimizer, const Translat
         }
     }
     stopping.restore_best(trainee.module, epoch, checkpoint);
+    g_last_epoch = epoch;
     return loss;
 }
 
 void print_training_summary(int first_epoch, int epochs, long steps, double seconds, double loss) {
     if (epochs <= first_epoch) return;  // train_epochs said "nothing to train"
-    std::printf("\ntrained epoch(s) %d to %d of %d (%ld steps in all) in %s; mean training loss of the last epoch %.4f\n",
-                first_epoch + 1, epochs, epochs, steps, format_duration(seconds).c_str(), loss);
+    const int last = g_last_epoch > first_epoch && g_last_epoch < epochs ? g_last_epoch : epochs;
+    std::printf("\ntrained epoch(s) %d to %d of %d%s (%ld steps in all) in %s; mean training loss of the last epoch %.4f\n",
+                first_epoch + 1, last, epochs, last < epochs ? ", stopped early" : "", steps,
+                format_duration(seconds).c_str(), loss);
 }
 
 }  // namespace tinyattn::tasks
