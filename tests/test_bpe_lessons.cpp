@@ -20,12 +20,7 @@ using Tokens = std::vector<std::string>;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("tinyattn_test_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+using lesson_runner::scratch;
 
 // A made-up name from syllables ("karubelo"): almost every one is new, so a word model can only
 // write <unk> for it, while a BPE model can copy it piece by piece.
