@@ -172,3 +172,21 @@ TEST_CASE("the flag --bpe: translation lessons only, checked like every number",
     const auto help = lesson_runner::run("10_transformer", "--help");
     CHECK(help.output.find("--bpe N") != std::string::npos);
 }
+
+TEST_CASE("lesson 10_transformer --quick --bpe learns toy en-fr over pieces, scored in words", "[bpe][lesson]") {
+    const fs::path dir = scratch("bpe_10");
+    const auto run = lesson_runner::run("10_transformer", "--quick --seed 1 --threads 1 --bpe 200 --checkpoint " +
+                                                              (dir / "t.ckpt").string());
+    INFO(run.output);
+    REQUIRE(run.exit_code == 0);
+    CHECK(run.number("bpe_merges") == 200);
+    CHECK(run.output.find("BPE, 200 merges asked") != std::string::npos);
+    CHECK(run.number("test_bleu") > 0.4);  // an untrained model scores ~0
+    // the printed translations are words: no piece mark in the EN / REF / OUT lines
+    const size_t results = run.output.find("test split,");
+    REQUIRE(results != std::string::npos);
+    const std::string examples = run.output.substr(results, run.output.find("beam search") - results);
+    CHECK(examples.find("OUT") != std::string::npos);
+    CHECK(examples.find("@@") == std::string::npos);
+    fs::remove_all(dir);
+}
