@@ -10,6 +10,7 @@
 #include <string>
 
 #include "lesson_runner.hpp"
+#include "tinyattn/io/checkpoint.hpp"
 #include "tinyattn/rng.hpp"
 #include "tinyattn/tasks/pair_data.hpp"
 #include "tinyattn/tasks/subword_data.hpp"
@@ -159,6 +160,18 @@ TEST_CASE("lesson 07_attention --data --bpe --quick learns, resumes with the sam
     const auto words = lesson_runner::run("07_attention", data + " --resume " + ckpt);
     CHECK(words.exit_code == 1);
     CHECK(words.output.find("this run has words (no --bpe)") != std::string::npos);
+
+    // The same checkpoint with its English merges damaged (a symbol no earlier merge made).
+    io::Checkpoint damaged = io::read_checkpoint(ckpt);
+    std::string& merges = damaged.metadata.at("src_bpe");
+    const size_t second_line = merges.find('\n') + 1;
+    merges.replace(second_line, merges.find('\n', second_line) - second_line, "zzq r");
+    const std::string bad = (dir / "bad.ckpt").string();
+    io::write_checkpoint(bad, damaged);
+    const auto corrupt = lesson_runner::run("07_attention", data + " --bpe 300 --resume " + bad);
+    CHECK(corrupt.exit_code == 1);
+    CHECK(corrupt.output.find("07_attention: error: " + bad + " (src_bpe) line 2: symbol 'zzq' is neither") !=
+          std::string::npos);
     fs::remove_all(dir);
 }
 
