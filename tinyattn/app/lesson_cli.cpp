@@ -91,8 +91,11 @@ static void print_usage(const LessonInfo& info, std::FILE* to) {
     }
     if (info.text_data) {
         std::fprintf(to, "  --min-freq N      training words seen fewer than N times become <unk>, so <unk> is trained\n");
-        std::fprintf(to, "                    (default 1 on the shipped corpus: every word kept; %d with --data)\n",
-                     kOwnDataMinFreq);
+        if (info.translation)
+            std::fprintf(to, "                    (default 1 on the shipped corpus: every word kept; %d with --data)\n",
+                         kOwnDataMinFreq);
+        else
+            std::fprintf(to, "                    (default 1: every word kept, also with --data; see the chapter)\n");
         std::fprintf(to, "  --max-vocab N     keep at most N tokens (with the 4 specials) of each vocabulary, the most\n");
         std::fprintf(to, "                    frequent; the rest become <unk> (default 0: no cap)\n");
         std::fprintf(to, "  --patience N      early stopping: stop after N epochs without a better validation score\n");
@@ -213,7 +216,7 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info) {
     // --epochs is the total everywhere. --quick picks the short default but never overrides an
     // --epochs the learner typed.
     if (!opt.epochs_given) opt.epochs = opt.quick ? info.quick_epochs : info.default_epochs;
-    if (info.text_data && !min_freq_given && !opt.data.empty()) opt.min_freq = kOwnDataMinFreq;
+    if (info.translation && !min_freq_given && !opt.data.empty()) opt.min_freq = kOwnDataMinFreq;
     if (info.text_data && !patience_given && !opt.data.empty()) opt.patience = kOwnDataPatience;
     if (!plots_given)  // plots/ holds the README's figures: only a full run on the shipped data writes there
         opt.plots_dir = std::string(TINYATTN_SOURCE_DIR) + (opt.quick || !opt.data.empty() ? "/build/plots" : "/plots");

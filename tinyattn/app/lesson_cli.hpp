@@ -34,7 +34,10 @@ struct LessonInfo {
 
 // The defaults for a learner's own --data (the shipped toy corpora keep every word and train
 // their fixed number of epochs, so their results do not change):
-inline constexpr int kOwnDataMinFreq = 2;   // a word seen once in training becomes <unk>
+// A word seen once in a sentence-pair file's training split becomes <unk>. The sentiment lessons
+// keep every word (1): on gen_real_sentiment's file min-freq 2 averaged 92.5% test accuracy
+// against 94.1% (three seeds, lesson 09's chapter) — a sentiment word seen once still says its label.
+inline constexpr int kOwnDataMinFreq = 2;
 inline constexpr int kOwnDataPatience = 3;  // stop after 3 epochs without a better validation score
 
 struct LessonOptions {
