@@ -163,8 +163,8 @@ int main(int argc, char** argv) {
         if (b_ok && !g_ok) {
             ++fixed;
             if (shown++ < 4)
-                std::printf("  EN      %s\n  greedy  %s   (log P %.3f)\n  beam 5  %s   (log P %.3f) ✓\n\n",
-                            data::join(data.pairs.test[i].src).c_str(), data::join(greedy.outputs[i]).c_str(),
+                std::printf("  %-7s %s\n  greedy  %s   (log P %.3f)\n  beam 5  %s   (log P %.3f) ✓\n\n",
+                            data::language_name(data.pairs.src_lang).c_str(), data::join(data.pairs.test[i].src).c_str(), data::join(greedy.outputs[i]).c_str(),
                             greedy.hyps[i].log_prob, data::join(k5.outputs[i]).c_str(), k5.hyps[i].log_prob);
         }
     }
