@@ -158,7 +158,9 @@ Result run_variant(const Variant& v, bool input_feeding, bool scaled, const Less
     r.variant = &v;
     r.parameters = model->parameter_count();
     r.steps = loaded.step;
-    const tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed, {}, tasks::early_stopping(opt, {})};  // --patience, per variant:
+    if (!opt.resume.empty())  // each variant's early-stopping state is in its own checkpoint
+        tc.stopping.load_state(io::read_checkpoint(variant_path(opt.resume, v)).metadata, variant_path(opt.resume, v));
     tasks::Trainee trainee = tasks::seq2seq_trainee(*model);
     trainee.config = variant_config(*model, v, input_feeding, scaled);  // which Luong decoder, for checkpoints and --resume
     if (!opt.resume.empty())
