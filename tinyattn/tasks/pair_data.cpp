@@ -89,13 +89,13 @@ TranslationData prepare_translation(PairSplits pairs, data::Vocab src_vocab, dat
     return d;
 }
 
-TranslationData prepare_translation(PairSplits pairs) {
+TranslationData prepare_translation(PairSplits pairs, int min_freq, int max_size) {
     std::vector<std::vector<std::string>> src, tgt;
     for (const data::SentencePair& p : pairs.train) {
         src.push_back(p.src);
         tgt.push_back(p.tgt);
     }
-    data::Vocab sv = data::Vocab::build(src), tv = data::Vocab::build(tgt);
+    data::Vocab sv = data::Vocab::build(src, min_freq, max_size), tv = data::Vocab::build(tgt, min_freq, max_size);
     return prepare_translation(std::move(pairs), std::move(sv), std::move(tv));
 }
 
@@ -105,7 +105,8 @@ LessonData load_lesson_data(const LessonOptions& opt, const std::string& shipped
                                                opt.seed, own ? kOwnDataMaxTokens : 0);
     LessonData d;
     if (opt.resume.empty()) {
-        d.data = prepare_translation(std::move(pairs));
+        d.data = own ? prepare_translation(std::move(pairs), kOwnDataMinFreq, kOwnDataMaxVocab)
+                     : prepare_translation(std::move(pairs));
         return d;
     }
     ResumeInfo r = read_resume_info(opt.resume);  // keep the ids the checkpoint was trained with

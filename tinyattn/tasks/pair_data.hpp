@@ -45,13 +45,21 @@ struct TranslationData {
     data::Vocab src_vocab, tgt_vocab;
     EncodedPairs train, valid, test;
 };
-// Builds both vocabularies from pairs.train (min_freq 1), then encodes every split.
-TranslationData prepare_translation(PairSplits pairs);
+// Builds both vocabularies from pairs.train, then encodes every split. A training word seen fewer
+// than `min_freq` times, or beyond the `max_size` most frequent (0: no cap), is not in the
+// vocabulary: it becomes <unk> in the training data too.
+TranslationData prepare_translation(PairSplits pairs, int min_freq = 1, int max_size = 0);
 // The same with given vocabularies (a resumed run must keep the ids it was trained with).
 TranslationData prepare_translation(PairSplits pairs, data::Vocab src_vocab, data::Vocab tgt_vocab);
 
 // The longest sentence (tokens, each side) kept from a learner's --data file.
 inline constexpr int kOwnDataMaxTokens = 20;
+// A learner's --data file: each vocabulary keeps the training words seen at least twice, at most
+// this many (with the specials). Why a cap: the output layer and its softmax cost ∝ the target
+// vocabulary, and a whole real file (Tatoeba's 142k pairs: 25k French word types) would spend
+// almost all of each step there (measured in lessons/07_attention/README.md, "A big file").
+inline constexpr int kOwnDataMinFreq = 2;
+inline constexpr int kOwnDataMaxVocab = 4000;
 // Fewer test pairs than this and BLEU is too coarse to compare models: a warning.
 inline constexpr int kFewTestPairs = 50;
 
