@@ -28,6 +28,7 @@
 #include "tinyattn/data/tokenizer.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -360,6 +361,8 @@ int main(int argc, char** argv) {
         const Grammar g{lex, gen::Zipf(int(lex.nouns.size()), s), gen::Zipf(int(lex.adjectives[0].size()), s),
                         gen::Zipf(int(lex.verbs[0].size()), s), gen::Zipf(int(lex.names.size()), f.real("name-zipf"))};
         const long want = f.number("pairs");
+        const std::filesystem::path parent = std::filesystem::path(f.text("out")).parent_path();
+        if (!parent.empty()) std::filesystem::create_directories(parent);
         std::ofstream out(f.text("out"), std::ios::binary);
         if (!out) throw std::runtime_error("gen_real_pairs: cannot write " + f.text("out"));
         std::unordered_set<std::string> seen;  // one line per English sentence: it has one translation
