@@ -8,6 +8,7 @@
 //   additive_scores vs additive_scores_reference (ops/additive_scores.cpp; lesson 07)
 //   MultiheadAttention::forward vs forward_reference (nn/multihead_attention.cpp, whose fast
 //                   path is ops/attention_heads.cpp; lesson 10)
+//   the elementwise op table vs unary_reference / binary_reference (ops/elementwise.cpp; lesson 02)
 // Sizes: one batch row, ragged sizes, and batches big enough for the threads to share.
 #include <catch2/catch.hpp>
 
@@ -16,6 +17,7 @@
 
 #include "nn_checks.hpp"
 #include "tinyattn/nn/multihead_attention.hpp"
+#include "tinyattn/ops/elementwise.hpp"
 
 using namespace tinyattn;
 using namespace nn_checks;
@@ -146,4 +148,113 @@ TEST_CASE("MultiheadAttention: heads read in place give the same bits as forward
     REQUIRE_THROWS_WITH(head_scores(zeros({2, 3, 6}), zeros({1, 4, 6}), 2, 1.0f), Contains("[1, 4, 6]"));
     REQUIRE_THROWS_WITH(head_context(zeros({2, 2, 3, 4}), zeros({2, 5, 6})),
                         Contains("head_context") && Contains("[2, 2, 3, 4]") && Contains("[2, 5, 6]"));
+}
+
+// ---- the elementwise op table against its plain loops ------------------------------------
+// Every op of ops/elementwise.cpp runs through the fast loops of kernels/elementwise_loops.hpp;
+// unary_reference and binary_reference are the same loops written plainly: the same arithmetic in
+// the same order. Two places are not bit for bit: tanh and sigmoid, whose fast forward is the
+// vectorised kernel of kernels/activations.cpp (a few ulp from std::tanh and std::exp); and the
+// gradient of a stretched operand under mul and div, where the compiler fuses gy += g·∂f/∂y into
+// one multiply-add in one loop and rounds the product first in the other. That gradient is a sum
+// over 64 rows of terms up to |g·x| ≈ 8, so the two may differ by up to 64 · 8 · 2⁻²⁴ ≈ 3e-5.
+namespace {
+float sigmoid_of(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+
+void require_same_as_reference(const Outputs& fast, const Outputs& reference, const std::vector<Tensor>& in,
+                               float tol, const std::string& what) {
+    require_equal(outputs_and_grads(fast, in, 11), outputs_and_grads(reference, in, 11), tol, what);
+}
+Outputs one(Tensor (*op)(const Tensor&, const Tensor&)) {
+    return [op](const std::vector<Tensor>& x) { return std::vector<Tensor>{op(x[0], x[1])}; };
+}
+}  // namespace
+
+TEST_CASE("elementwise ops equal their plain loops: add, sub, mul, div under every kind of broadcast",
+          "[fused][elementwise]") {
+    Rng rng(73);
+    using F = float (*)(float, float);
+    struct Binary {
+        const char* name;
+        Tensor (*op)(const Tensor&, const Tensor&);
+        F f, df_dx, df_dy;
+    };
+    const std::vector<Binary> ops{
+        {"add", add, [](float x, float y) { return x + y; }, [](float, float) { return 1.0f; },
+         [](float, float) { return 1.0f; }},
+        {"sub", sub, [](float x, float y) { return x - y; }, [](float, float) { return 1.0f; },
+         [](float, float) { return -1.0f; }},
+        {"mul", mul, [](float x, float y) { return x * y; }, [](float, float y) { return y; },
+         [](float x, float) { return x; }},
+        {"div", div, [](float x, float y) { return x / y; }, [](float, float y) { return 1.0f / y; },
+         [](float x, float y) { return -x / (y * y); }},
+    };
+    // equal shapes; a bias row over a batch big enough for the threads (and the other way round);
+    // the general case [5, 1] with [1, 7]; a middle dim stretched
+    const std::vector<std::pair<Shape, Shape>> shapes{
+        {{4, 33}, {4, 33}}, {{64, 300}, {300}}, {{300}, {64, 300}}, {{5, 1}, {1, 7}}, {{2, 3, 4}, {3, 1}}};
+    for (const Binary& b : ops)
+        for (const auto& [sa, sb] : shapes) {
+            const std::vector<Tensor> in{uniform(sa, 0.5f, 2.0f, rng), uniform(sb, 0.5f, 2.0f, rng)};
+            const Binary* p = &b;
+            const Outputs reference = [p](const std::vector<Tensor>& x) {
+                return std::vector<Tensor>{binary_reference(p->name, x[0], x[1], p->f, p->df_dx, p->df_dy)};
+            };
+            const bool products = b.name[0] == 'm' || b.name[0] == 'd';  // mul, div: g·∂f/∂y is not g·1
+            require_same_as_reference(one(b.op), reference, in, products ? 3e-5f : 0.0f,
+                                      std::string(b.name) + " " + shape_str(sa) + " with " + shape_str(sb));
+        }
+    // the scalar forms are the same op with a one-element operand
+    const Tensor two = tensor({2.0f}, {1}), in_x = uniform({64, 300}, 0.5f, 2.0f, rng);
+    const auto with_two = [&](Tensor (*scalar_op)(const Tensor&, float), const Binary& b) {
+        require_same_as_reference(
+            [scalar_op](const std::vector<Tensor>& x) { return std::vector<Tensor>{scalar_op(x[0], 2.0f)}; },
+            [&](const std::vector<Tensor>& x) {
+                return std::vector<Tensor>{binary_reference(b.name, x[0], two, b.f, b.df_dx, b.df_dy)};
+            },
+            {in_x}, 0.0f, std::string(b.name) + " by the scalar 2");
+    };
+    with_two(add, ops[0]);
+    with_two(mul, ops[2]);
+    with_two([](const Tensor& a, float p) { return pow(a, p); },
+             {"pow", nullptr, [](float x, float y) { return std::pow(x, y); },
+              [](float x, float y) { return y * std::pow(x, y - 1.0f); }, [](float, float) { return 0.0f; }});
+    require_same_as_reference(
+        [](const std::vector<Tensor>& x) { return std::vector<Tensor>{rsub(2.0f, x[0]), rdiv(2.0f, x[0])}; },
+        [&](const std::vector<Tensor>& x) {
+            return std::vector<Tensor>{binary_reference("rsub", two, x[0], ops[1].f, ops[1].df_dx, ops[1].df_dy),
+                                       binary_reference("rdiv", two, x[0], ops[3].f, ops[3].df_dx, ops[3].df_dy)};
+        },
+        {in_x}, 0.0f, "rsub and rdiv");
+}
+
+TEST_CASE("elementwise ops equal their plain loops: neg, exp, log, sqrt, relu, tanh, sigmoid", "[fused][elementwise]") {
+    Rng rng(74);
+    struct Unary {
+        const char* name;
+        Tensor (*op)(const Tensor&);
+        float (*f)(float);
+        float (*df)(float x, float y);
+        float tol;
+    };
+    const std::vector<Unary> ops{
+        {"neg", neg, [](float x) { return -x; }, [](float, float) { return -1.0f; }, 0.0f},
+        {"exp", exp, [](float x) { return std::exp(x); }, [](float, float y) { return y; }, 0.0f},
+        {"log", log, [](float x) { return std::log(x); }, [](float x, float) { return 1.0f / x; }, 0.0f},
+        {"sqrt", sqrt, [](float x) { return std::sqrt(x); }, [](float, float y) { return 0.5f / y; }, 0.0f},
+        {"relu", relu, [](float x) { return x > 0.0f ? x : 0.0f; }, [](float x, float) { return x > 0.0f ? 1.0f : 0.0f; },
+         0.0f},
+        {"tanh", tanh, [](float x) { return std::tanh(x); }, [](float, float y) { return 1.0f - y * y; }, 1e-6f},
+        {"sigmoid", sigmoid, sigmoid_of, [](float, float y) { return y * (1.0f - y); }, 1e-6f},
+    };
+    for (const Unary& u : ops)
+        for (const Shape& shape : {Shape{7}, Shape{64, 300}}) {
+            const bool positive = std::string(u.name) == "log" || std::string(u.name) == "sqrt";
+            const std::vector<Tensor> in{positive ? uniform(shape, 0.5f, 2.0f, rng) : uniform(shape, -3.0f, 3.0f, rng)};
+            const Unary* p = &u;
+            require_same_as_reference(
+                [p](const std::vector<Tensor>& x) { return std::vector<Tensor>{p->op(x[0])}; },
+                [p](const std::vector<Tensor>& x) { return std::vector<Tensor>{unary_reference(p->name, x[0], p->f, p->df)}; },
+                in, u.tol, std::string(u.name) + " " + shape_str(shape));
+        }
 }

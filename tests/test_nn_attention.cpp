@@ -6,12 +6,12 @@
 #include <cmath>
 
 #include "nn_checks.hpp"
+#include "tinyattn/models/luong.hpp"
 #include "tinyattn/nn/additive_attention.hpp"
 #include "tinyattn/nn/attention_pooling.hpp"
 #include "tinyattn/nn/dropout.hpp"
 #include "tinyattn/nn/layer_norm.hpp"
 #include "tinyattn/nn/local_attention.hpp"
-#include "tinyattn/nn/luong_attention.hpp"
 #include "tinyattn/nn/multihead_attention.hpp"
 #include "tinyattn/nn/positional_encoding.hpp"
 #include "tinyattn/nn/scaled_dot_product.hpp"
@@ -193,28 +193,60 @@ TEST_CASE("scaled_dot_product_attention: masked keys get exactly zero; a fully m
                         Contains("scaled_dot_product_attention") && Contains("[2, 3]"));
 }
 
-// ---- Luong global attention ---------------------------------------------------------------
+// ---- Luong global attention: lesson 08's scores (models/luong.cpp) ------------------------
 
-TEST_CASE("LuongAttention: dot, general and concat match the paper's formulas in torch", "[nn][attention][luong]") {
-    const std::vector<std::pair<nn::LuongScore, const char*>> kinds{
-        {nn::LuongScore::dot, "dot"}, {nn::LuongScore::general, "general"}, {nn::LuongScore::concat, "concat"}};
-    for (const auto& [kind, name] : kinds) {
-        const fixture::Fixture f = fixture::load(std::string("attention/luong_") + name + ".txt");
-        nn::LuongAttention attn(kind, 4, 4, 6);
-        const nn::AttentionOutput out = require_attention_matches(attn, f);
-        REQUIRE(exact_zeros(out.weights) == 3 + 1);  // rows of length 2 and 4 out of 5: padded keys exactly 0
+namespace {
+// A Luong score as a (query, keys, values, mask) attention: the lesson's decoder passes the
+// encoder states as both keys and values; the fixtures keep them apart, so a mix-up shows.
+// Its parameters are the score's own tensors (shared storage) under the score's names, W_a and
+// v_a as in the paper, so fixtures load into the score itself.
+template <typename Score>
+struct LuongScoreAttention : nn::Module {
+    const Score& score;
+    std::vector<std::pair<std::string, Tensor>> params;
+    explicit LuongScoreAttention(const Score& s) : score(s), params(s.named_parameters()) {
+        for (auto& [name, p] : params) register_parameter(name, p);
     }
+    nn::AttentionOutput forward(const Tensor& query, const Tensor& keys, const Tensor& values,
+                                const Tensor& key_padding_mask = Tensor()) const {
+        const Tensor weights = nn::masked_softmax(score.scores(query, keys), key_padding_mask);
+        return {nn::weighted_sum(weights, values), weights};
+    }
+};
+}  // namespace
+
+TEST_CASE("Luong scores: dot, general and concat match the paper's formulas in torch", "[nn][attention][luong]") {
+    // unscaled (query_scale 1): the paper's formulas
+    const models::DotScore dot(1.0f);
+    const models::GeneralScore general(4, 1.0f);
+    const models::ConcatScore concat(4, 6);
+    LuongScoreAttention a(dot);
+    LuongScoreAttention b(general);
+    LuongScoreAttention c(concat);
+    // rows of length 2 and 4 out of 5: padded keys exactly 0
+    REQUIRE(exact_zeros(require_attention_matches(a, fixture::load("attention/luong_dot.txt")).weights) == 3 + 1);
+    REQUIRE(exact_zeros(require_attention_matches(b, fixture::load("attention/luong_general.txt")).weights) == 3 + 1);
+    REQUIRE(exact_zeros(require_attention_matches(c, fixture::load("attention/luong_concat.txt")).weights) == 3 + 1);
 }
 
-TEST_CASE("LuongAttention: gradcheck of all three scores, with a padding mask", "[nn][attention][luong][gradcheck]") {
+TEST_CASE("Luong scores: gradcheck of all three, scaled and not, with a padding mask", "[nn][attention][luong][gradcheck]") {
     Rng rng(12);
-    gradcheck_attention(nn::LuongAttention(nn::LuongScore::dot, 3, 3, 0, rng), 3, 3, rng);
-    gradcheck_attention(nn::LuongAttention(nn::LuongScore::general, 3, 5, 0, rng), 3, 5, rng);
-    gradcheck_attention(nn::LuongAttention(nn::LuongScore::concat, 3, 5, 4, rng), 3, 5, rng);
-    REQUIRE(nn::LuongAttention(nn::LuongScore::dot, 3, 3).parameter_count() == 0);
-    REQUIRE(nn::LuongAttention(nn::LuongScore::general, 3, 5).parameter_count() == 15);
-    REQUIRE(nn::LuongAttention(nn::LuongScore::concat, 3, 5, 4).parameter_count() == 4 * 8 + 4);
-    REQUIRE_THROWS_WITH(nn::LuongAttention(nn::LuongScore::dot, 3, 4), Contains("dot") && Contains("3 and 4"));
+    for (const float scale : {1.0f, 0.5f}) {
+        const models::DotScore dot(scale);
+        const models::GeneralScore general(3, scale, rng);
+        gradcheck_attention(LuongScoreAttention(dot), 3, 3, rng);
+        gradcheck_attention(LuongScoreAttention(general), 3, 3, rng);
+    }
+    const models::ConcatScore concat(3, 4, rng);
+    gradcheck_attention(LuongScoreAttention(concat), 3, 3, rng);
+    REQUIRE(models::DotScore(1.0f).parameter_count() == 0);
+    REQUIRE(models::GeneralScore(3, 1.0f).parameter_count() == 3 * 3);
+    REQUIRE(models::ConcatScore(3, 4).parameter_count() == 4 * 6 + 4);
+    // scaling divides every score by the same factor: s_tᵀ h̄_j / √H
+    const Tensor q = randn({2, 4}, rng), k = randn({2, 5, 4}, rng);
+    const Tensor unscaled = models::DotScore(1.0f).scores(q, k), scaled = models::DotScore(0.5f).scores(q, k);
+    for (size_t i = 0; i < scaled.numel(); ++i)
+        REQUIRE(scaled.data()[i] == Approx(0.5f * unscaled.data()[i]).margin(1e-6));
 }
 
 // ---- Luong local-p attention --------------------------------------------------------------

@@ -183,7 +183,7 @@ TEST_CASE("estimate: the checkpoint size is the saved file's, and the timed step
     const fs::path dir = scratch();
     tasks::PairSplits pairs = tasks::load_translation_corpus((kFixtures / "real_en_fr_3k.tsv").string(), 1, 20);
     pairs.train.resize(320);
-    const tasks::TranslationData data = tasks::prepare_translation(pairs, 2, 300);
+    const tasks::TranslationData data = tasks::prepare_translation(pairs, 0, 2, 300);
     const models::Seq2SeqConfig cfg{data.src_vocab.size(), data.tgt_vocab.size(), 16, 32, 0};
     const tasks::TrainConfig tc{32, 1.0, 1};
 

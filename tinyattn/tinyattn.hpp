@@ -23,7 +23,6 @@
 #include "tinyattn/nn/local_m_attention.hpp"
 #include "tinyattn/nn/location_attention.hpp"
 #include "tinyattn/nn/lstm.hpp"
-#include "tinyattn/nn/luong_attention.hpp"
 #include "tinyattn/nn/module.hpp"
 #include "tinyattn/nn/multihead_attention.hpp"
 #include "tinyattn/nn/positional_encoding.hpp"

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     info.default_epochs = 2;
     info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
+    info.subwords = true;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     Timer total;
     Report report;

@@ -16,6 +16,7 @@
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/optim/adam.hpp"
 #include "tinyattn/plot/plot.hpp"
+#include "tinyattn/tasks/rare_words.hpp"
 #include "tinyattn/tasks/translation.hpp"
 #include "tinyattn/tinyattn.hpp"
 
@@ -56,6 +57,30 @@ Examples pick_examples(const std::vector<data::SentencePair>& test) {
     return ex;
 }
 
+
+// With --bpe: a test sentence (among the first n) with a source word the training split never had,
+// so it reached the model as pieces only; 5–10 words, shortest first. Else one with any word cut
+// into pieces; -1 if none.
+int pick_subword_example(const TranslationData& data, size_t n) {
+    std::set<std::string> seen;
+    for (const data::SentencePair& p : data.pairs.train) seen.insert(p.src.begin(), p.src.end());
+    int best = -1, best_unseen = 0;
+    for (size_t i = 0; i < std::min(n, data.pairs.test.size()); ++i) {
+        const Tokens& words = data.pairs.test[i].src;
+        int unseen = 0, cut = 0;
+        for (const std::string& w : words) {
+            cut += data.subwords.src.encode_word(w).size() > 1;
+            unseen += seen.count(w) == 0;
+        }
+        if (cut == 0 || words.size() < 5 || words.size() > 10) continue;
+        const int rank = unseen > 0 ? 2 : 1;
+        if (rank > best_unseen || (rank == best_unseen && words.size() < data.pairs.test[size_t(best)].src.size())) {
+            best = int(i);
+            best_unseen = rank;
+        }
+    }
+    return best;
+}
 
 // Draws the model's own greedy translation of a test sentence with its attention; returns the terminal view.
 std::string draw_alignment(const std::string& path, const std::string& title, const tasks::Translation& t) {
@@ -101,6 +126,7 @@ int main(int argc, char** argv) {
     info.default_epochs = 2;
     info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
+    info.subwords = true;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     Timer total;
     Report report;
@@ -164,7 +190,7 @@ int main(int argc, char** argv) {
     auto translation_of = [&](int i) {
         if (i < int(ev.translations.size())) return ev.translations[size_t(i)];
         const data::SentencePair& p = data.pairs.test[size_t(i)];
-        return tasks::translate(model, data.src_vocab, data.tgt_vocab, p.src, p.tgt);
+        return tasks::translate(model, data, p.src, p.tgt);
     };
     const struct { int index; const char* name; const char* title; } figures[] = {
         {ex.reorder, "reorder", "reordering: the adjective moves after the noun"},
@@ -185,10 +211,20 @@ int main(int argc, char** argv) {
         const std::string view = draw_alignment(plot_path(opt, f.name), f.title, translation_of(f.index));
         if (f.index == ex.reorder || ex.reorder < 0) std::cout << view << "\n";
     }
+    if (data.subwords.on()) {  // --bpe: what the model attends over are pieces
+        const int pick = pick_subword_example(data, ev.translations.size());
+        if (pick >= 0) {
+            const tasks::Translation t = translation_of(pick);
+            std::printf("subword pieces of test sentence #%d:\n  EN   %s\n  REF  %s\n  OUT  %s\n", pick,
+                        data::join(t.src_pieces).c_str(), data::join(t.ref).c_str(), data::join(t.hyp_pieces).c_str());
+            std::cout << draw_alignment(plot_path(opt, "subwords"), "BPE pieces: " + data::join(t.src), t) << "\n";
+        }
+    }
+    // The figure's rows and columns are what the model read: words, or --bpe pieces.
     const data::SentencePair& ev_pair = data.pairs.test[size_t(evolving)];
-    Tokens ev_rows = ev_pair.tgt;
+    Tokens ev_rows = tasks::target_pieces(data.subwords, {ev_pair.tgt})[0];
     ev_rows.push_back("<eos>");
-    Tokens ev_cols = ev_pair.src;
+    Tokens ev_cols = tasks::source_pieces(data.subwords, ev_pair.src);
     ev_cols.push_back("<eos>");
     plot::attention_evolution(plot_path(opt, "evolution"), snapshots, snapshot_epochs, ev_cols, ev_rows,
                               {.title = "one sentence's alignment during training (teacher forcing)"});
@@ -208,6 +244,9 @@ int main(int argc, char** argv) {
     std::printf("longest sentences (%s words): BLEU %.3f with attention, %.3f without\n",
                 tasks::bucket_label(longest).c_str(), longest.bleu, plain.back().bleu);
 
+    if (!opt.data.empty())  // a learner's file: how the rare words fare (compare a run with --bpe)
+        tasks::report_bleu_by_word_rarity(tasks::bleu_by_word_rarity(ev, data.pairs.train), report);
+    report.set("bpe_merges", data.subwords.merges);
     report.set("corpus", data.pairs.name);
     report.set("test_sentences", ev.sentences);
     report.set("test_bleu", ev.bleu);

@@ -18,6 +18,7 @@
 #include "tinyattn/optim/lr_scheduler.hpp"
 #include "tinyattn/plot/plot.hpp"
 #include "tinyattn/tasks/head_matrices.hpp"
+#include "tinyattn/tasks/rare_words.hpp"
 #include "tinyattn/tasks/translation.hpp"
 #include "tinyattn/tinyattn.hpp"
 
@@ -77,19 +78,22 @@ io::Metadata transformer_config(const models::TransformerConfig& c) {
 // ---- translating and scoring -------------------------------------------------------------------
 
 // Decodes one tokenized sentence (unknown words -> <unk>) with greedy search (beam_width <= 1) or
-// beam search, at most 2·len + 10 steps, as tasks::translate does for the recurrent models.
+// beam search, at most 2·len + 10 steps, as tasks::translate does for the recurrent models. With
+// --bpe the model reads and writes pieces; the translation keeps them and gives words.
 tasks::Translation translate(StepDecoder& decoder, const TranslationData& data, const data::SentencePair& pair,
                              int beam_width) {
-    const std::vector<int> ids = data.src_vocab.encode(pair.src, false, /*add_eos=*/true);
+    const Tokens src = tasks::source_pieces(data.subwords, pair.src);
+    const std::vector<int> ids = data.src_vocab.encode(src, false, /*add_eos=*/true);
     DecodeOptions options;
     options.max_length = 2 * int(ids.size()) + 10;
     options.beam_width = beam_width;
     const Hypothesis h = beam_width <= 1 ? greedy_decode(decoder, ids, options) : beam_search(decoder, ids, options);
     tasks::Translation t;
-    t.src = pair.src;
+    t.src = src;
     t.ref = pair.tgt;
     for (int id : h.tokens) t.hyp.push_back(data.tgt_vocab.token(id));
     t.attention = h.attention;
+    tasks::pieces_to_words(t, data.subwords, pair.src, pair.tgt);
     return t;
 }
 
@@ -178,6 +182,7 @@ int main(int argc, char** argv) {
     info.default_epochs = 1;
     info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
+    info.subwords = true;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     Timer total;
     Report report;
@@ -278,17 +283,20 @@ int main(int argc, char** argv) {
         pick < int(ev.translations.size()) ? ev.translations[size_t(pick)] : translate(decoder, data, pair, 1);
     // Teacher-force the model's OWN greedy output: the decoder sees exactly what it saw while
     // decoding (the causal mask hides the rest), so these are the weights behind the translation.
+    // What the model read and wrote: words, or --bpe pieces.
+    const Tokens src_read = tasks::source_pieces(data.subwords, pair.src);
+    const Tokens hyp_written = t.hyp_pieces.empty() ? t.hyp : t.hyp_pieces;
     models::TransformerSeq2SeqOutput inside;
     {
         NoGrad no_grad;
-        const std::vector<std::vector<int>> src{data.src_vocab.encode(pair.src, false, true)};
-        const std::vector<std::vector<int>> hyp{data.tgt_vocab.encode(t.hyp)};
+        const std::vector<std::vector<int>> src{data.src_vocab.encode(src_read, false, true)};
+        const std::vector<std::vector<int>> hyp{data.tgt_vocab.encode(hyp_written)};
         inside = model.forward(data::collate_pairs(src, hyp, {0}));
     }
-    Tokens src_labels = pair.src, out_labels = t.hyp, in_labels{"<bos>"};
+    Tokens src_labels = src_read, out_labels = hyp_written, in_labels{"<bos>"};
     src_labels.push_back("<eos>");
     out_labels.push_back("<eos>");
-    in_labels.insert(in_labels.end(), t.hyp.begin(), t.hyp.end());
+    in_labels.insert(in_labels.end(), hyp_written.begin(), hyp_written.end());
     std::printf("\nthe sentence the figures show (test #%d):\n  EN   %s\n  REF  %s\n  OUT  %s\n\n", pick,
                 data::join(pair.src).c_str(), data::join(pair.tgt).c_str(), data::join(t.hyp).c_str());
     // Every head of every layer: three grids, bertviz's JSON and a page to explore them in a browser.
@@ -315,6 +323,9 @@ int main(int argc, char** argv) {
                                     .x_label = "optimizer step", .y_label = "loss"})
               << "\n";
 
+    if (!opt.data.empty())  // a learner's file: how the rare words fare (compare a run with --bpe)
+        tasks::report_bleu_by_word_rarity(tasks::bleu_by_word_rarity(ev, data.pairs.train), report);
+    report.set("bpe_merges", data.subwords.merges);
     report.set("corpus", data.pairs.name);
     report.set("test_sentences", ev.sentences);
     report.set("test_bleu", ev.bleu);

@@ -27,6 +27,7 @@ namespace fs = std::filesystem;
 
 constexpr int kMaxThreads = 64;     // more threads than this only queue for the same cores
 constexpr int kMaxEpochs = 100000;  // a typo guard; a lesson's full run is a few epochs
+constexpr int kMaxBpeMerges = 100000;  // real systems use 10k-50k; more than a toy model can use
 
 // ---- how a lesson ends on an error ---------------------------------------------------------
 
@@ -82,6 +83,10 @@ static void print_usage(const LessonInfo& info, std::FILE* to) {
         std::fprintf(to, "  --resume CKPT     continue training from a checkpoint of this lesson (same data)\n");
         std::fprintf(to, "  --checkpoint FILE where to save the trained model (default build/%s.ckpt)\n",
                      info.name.c_str());
+        if (info.subwords) {
+            std::fprintf(to, "  --bpe N           subword pieces: N byte-pair-encoding merges a side, learned on the\n");
+            std::fprintf(to, "                    training split (0 to %d; default 0: whole words)\n", kMaxBpeMerges);
+        }
         std::fprintf(to, "\nCtrl-C saves the checkpoint and stops (exit status 130).\n");
     }
     std::fprintf(to, "A mistake ends with one line \"%s: error: ...\": exit status 1, or 2 for a bad option.\n",
@@ -160,6 +165,7 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info) {
         else if (info.trains && arg == "--data") opt.data = value();
         else if (info.trains && arg == "--resume") opt.resume = value();
         else if (info.trains && arg == "--checkpoint") opt.checkpoint = value();
+        else if (info.subwords && arg == "--bpe") opt.bpe = int(parse_number(arg, value(), 0, kMaxBpeMerges));
         else usage_error("unknown option '" + arg + "'");
     }
     // --epochs is the total everywhere. --quick picks the short default but never overrides an

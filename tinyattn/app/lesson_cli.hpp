@@ -27,6 +27,7 @@ struct LessonInfo {
     int default_epochs = 0;   // --epochs when it is not given
     int quick_epochs = 1;     // --epochs under --quick when it is not given
     std::string data_help;    // the --data file format, for --help
+    bool subwords = false;    // a translation lesson that also takes --bpe N (tasks/subword_data.hpp)
 };
 
 struct LessonOptions {
@@ -43,6 +44,7 @@ struct LessonOptions {
                               // README shows) for a full run on the shipped data; build/plots/
                               // for --quick and --data runs, which never replace them
     std::string checkpoint;   // --checkpoint FILE: where to save (default: build/<lesson>.ckpt)
+    int bpe = 0;              // --bpe N: N byte-pair merges a side (0: words)
 };
 
 // Parses argv; prints --help and exits 0, or prints the error and exits 2. Numbers are checked

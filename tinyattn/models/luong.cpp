@@ -30,12 +30,15 @@ Tensor linear_weight(int out, int in, Rng& rng) {  // PyTorch's Linear init: U(�
 }  // namespace
 
 // dot: score_j = s_tᵀ h̄_j, all j at once as [B, S, H]·[B, H, 1].
-nn::AttentionOutput DotScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
-                                     const Tensor& key_padding_mask, int /*t*/) const {
+Tensor DotScore::scores(const Tensor& s_t, const Tensor& states) const {
     const int B = states.size(0), S = states.size(1), H = states.size(2);
     const Tensor q = scale_query(s_t, query_scale);
-    const Tensor scores = reshape(matmul(states, reshape(q, {B, H, 1})), {B, S});
-    return softmax_and_mix(scores, states, key_padding_mask);
+    return reshape(matmul(states, reshape(q, {B, H, 1})), {B, S});
+}
+
+nn::AttentionOutput DotScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
+                                     const Tensor& key_padding_mask, int /*t*/) const {
+    return softmax_and_mix(scores(s_t, states), states, key_padding_mask);
 }
 
 GeneralScore::GeneralScore(int hidden, float scale, Rng& rng) : W_a(linear_weight(hidden, hidden, rng)), query_scale(scale) {
@@ -43,13 +46,16 @@ GeneralScore::GeneralScore(int hidden, float scale, Rng& rng) : W_a(linear_weigh
 }
 
 // general: score_j = s_tᵀ W_a h̄_j = (W_a h̄_j) · s_t.
-nn::AttentionOutput GeneralScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
-                                         const Tensor& key_padding_mask, int /*t*/) const {
+Tensor GeneralScore::scores(const Tensor& s_t, const Tensor& states) const {
     const int B = states.size(0), S = states.size(1), H = states.size(2);
     const Tensor q = scale_query(s_t, query_scale);
     const Tensor Wh = linear(states, W_a, Tensor());  // [B, S, H]
-    const Tensor scores = reshape(matmul(Wh, reshape(q, {B, H, 1})), {B, S});
-    return softmax_and_mix(scores, states, key_padding_mask);
+    return reshape(matmul(Wh, reshape(q, {B, H, 1})), {B, S});
+}
+
+nn::AttentionOutput GeneralScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
+                                         const Tensor& key_padding_mask, int /*t*/) const {
+    return softmax_and_mix(scores(s_t, states), states, key_padding_mask);
 }
 
 ConcatScore::ConcatScore(int hidden, int attn_dim, Rng& rng)
@@ -60,14 +66,17 @@ ConcatScore::ConcatScore(int hidden, int attn_dim, Rng& rng)
 
 // concat: score_j = v_aᵀ tanh(W_a [s_t; h̄_j]), with W_a [s; h] = W_a[:, :H] s + W_a[:, H:] h
 // (the same product without building [s_t; h̄_j] for every j). Never scaled.
-nn::AttentionOutput ConcatScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
-                                        const Tensor& key_padding_mask, int /*t*/) const {
+Tensor ConcatScore::scores(const Tensor& s_t, const Tensor& states) const {
     const int B = states.size(0), S = states.size(1), H = states.size(2), A = W_a.size(0);
     const Tensor ws = linear(s_t, narrow(W_a, 1, 0, H), Tensor());     // [B, A]
     const Tensor wh = linear(states, narrow(W_a, 1, H, H), Tensor());  // [B, S, A]
     const Tensor energy = tanh(add(reshape(ws, {B, 1, A}), wh));       // [B, S, A]
-    const Tensor scores = reshape(linear(energy, v_a, Tensor()), {B, S});
-    return softmax_and_mix(scores, states, key_padding_mask);
+    return reshape(linear(energy, v_a, Tensor()), {B, S});
+}
+
+nn::AttentionOutput ConcatScore::attend(const Tensor& s_t, const Tensor& /*prepared*/, const Tensor& states,
+                                        const Tensor& key_padding_mask, int /*t*/) const {
+    return softmax_and_mix(scores(s_t, states), states, key_padding_mask);
 }
 
 LocalPScore::LocalPScore(int hidden, int window, int predictor_dim, float scale, Rng& rng)

@@ -50,6 +50,8 @@ namespace tinyattn::models {
 class DotScore : public SourceAttention {
 public:
     explicit DotScore(float query_scale) : query_scale(query_scale) {}
+    // The raw scores [B, S], one per source position, before the mask and the softmax.
+    Tensor scores(const Tensor& s_t, const Tensor& states) const;
     nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
                                const Tensor& key_padding_mask, int t) const override;
     float query_scale;
@@ -58,6 +60,8 @@ public:
 class GeneralScore : public SourceAttention {
 public:
     GeneralScore(int hidden_size, float query_scale, Rng& rng = global_rng());
+    // The raw scores [B, S], one per source position, before the mask and the softmax.
+    Tensor scores(const Tensor& s_t, const Tensor& states) const;
     nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
                                const Tensor& key_padding_mask, int t) const override;
     Tensor W_a;  // [H, H], no bias
@@ -67,6 +71,8 @@ public:
 class ConcatScore : public SourceAttention {
 public:
     ConcatScore(int hidden_size, int attn_dim, Rng& rng = global_rng());
+    // The raw scores [B, S], one per source position, before the mask and the softmax.
+    Tensor scores(const Tensor& s_t, const Tensor& states) const;
     nn::AttentionOutput attend(const Tensor& s_t, const Tensor& prepared, const Tensor& states,
                                const Tensor& key_padding_mask, int t) const override;
     Tensor W_a;  // [A, 2H], no bias

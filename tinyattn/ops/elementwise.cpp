@@ -2,18 +2,24 @@
 //
 // Every elementwise op is y = f(x) or z = f(x, y), so its backward rule is the chain rule
 // with the op's local derivative: dL/dx = dL/dy · ∂f/∂x, element by element.
-// binary_op and unary_op below hold the loops; each op supplies f and its derivatives.
+// unary_reference and binary_reference below are those loops written plainly; the op table after
+// them gives each op's f and derivatives to the same loops made fast (kernels/elementwise_loops.hpp).
 #include <cmath>
-#include <memory>
+#include <stdexcept>
+
+#include "tinyattn/ops/elementwise.hpp"
 
 #include "tinyattn/autograd.hpp"
-#include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/kernels/activations.hpp"
-#include "tinyattn/kernels/parallel.hpp"
+#include "tinyattn/kernels/elementwise_loops.hpp"
 #include "tinyattn/ops.hpp"
 #include "tinyattn/ops/broadcast.hpp"
 
 namespace tinyattn {
+
+using kernels::binary_op;
+using kernels::unary_array_op;
+using kernels::unary_op;
 
 Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
     const size_t rank = std::max(a.size(), b.size());
@@ -55,97 +61,61 @@ BroadcastIndex::BroadcastIndex(const Shape& in, const Shape& out) {
     }
 }
 
+// ---- the plain versions: read these first ---------------------------------------------------
+// One loop forward, one loop backward that adds dL/dy · ∂f/∂x into the input's gradient.
+// Where an input was stretched by broadcasting, several outputs read the same input element,
+// and the += sums their contributions into it: that is the whole backward rule of broadcasting.
+// The op table below runs the same arithmetic through the fast loops of
+// kernels/elementwise_loops.hpp; tests/test_fused_ops.cpp holds the two equal.
+
+// y = f(x).  dL/dx = dL/dy · f'(x), where f' may read the input x or the output y.
+Tensor unary_reference(const char* name, const Tensor& a, float (*f)(float x), float (*df)(float x, float y)) {
+    check_defined(name, a);
+    Tensor out = make_result(a.shape(), name, {a});
+    const float* x = a.data();
+    float* y = out.data();
+    for (size_t i = 0; i < out.numel(); ++i) y[i] = f(x[i]);
+    if (out.requires_grad())
+        set_backward(out, [a, df](const Node& node) {
+            const float* x = a.data();
+            const float* y = node.data.data();
+            const float* g = node.grad.data();
+            float* gx = a.grad_data();
+            for (size_t i = 0; i < node.grad.size(); ++i) gx[i] += g[i] * df(x[i], y[i]);  // dL/dx = dL/dy · f'(x)
+        });
+    return out;
+}
+
 // z = f(x, y) over the broadcast shape.  dL/dx = Σ dL/dz · ∂f/∂x  (summed where x was stretched)
-template <class F, class DfDx, class DfDy>
-static Tensor binary_op(const char* name, const Tensor& a, const Tensor& b, F f, DfDx df_dx, DfDy df_dy) {
+Tensor binary_reference(const char* name, const Tensor& a, const Tensor& b, float (*f)(float x, float y),
+                        float (*df_dx)(float x, float y), float (*df_dy)(float x, float y)) {
     check_defined(name, a);
     check_defined(name, b);
     const Shape shape = broadcast_shapes(name, a.shape(), b.shape());
-    Tensor out = make_empty_result(shape, name, {a, b});
-    auto layout = std::make_shared<const BinaryLayout>(a.shape(), b.shape(), shape);
+    Tensor out = make_result(shape, name, {a, b});
+    const BroadcastIndex ia(a.shape(), shape), ib(b.shape(), shape);  // output element i reads x[ia(i)], y[ib(i)]
     const float* x = a.data();
     const float* y = b.data();
     float* z = out.data();
-    layout->for_each(out.numel(), [=](size_t i, size_t ia, size_t ib) { z[i] = f(x[ia], y[ib]); }, true);
+    for (size_t i = 0; i < out.numel(); ++i) z[i] = f(x[ia(i)], y[ib(i)]);
     if (out.requires_grad())
-        set_backward(out, [a, b, layout, df_dx, df_dy](const Node& node) {
+        set_backward(out, [a, b, ia, ib, df_dx, df_dy](const Node& node) {
             const float* x = a.data();
             const float* y = b.data();
             const float* g = node.grad.data();
-            // A stretched operand (a bias) sums over rows: its loop stays on one thread.
-            // A full-size operand gets one value per element: a fresh buffer is stored into.
             if (a.requires_grad()) {
-                const bool full = a.numel() == node.grad.size();
-                bool fresh = false;
-                float* gx = full ? grad_data_fresh(a, fresh) : a.grad_data();
-                layout->for_each(
-                    node.grad.size(),
-                    [=](size_t i, size_t ia, size_t ib) { add_or_store(gx[ia], g[i] * df_dx(x[ia], y[ib]), fresh); },
-                    full);
+                float* gx = a.grad_data();
+                for (size_t i = 0; i < node.grad.size(); ++i) gx[ia(i)] += g[i] * df_dx(x[ia(i)], y[ib(i)]);
             }
             if (b.requires_grad()) {
-                const bool full = b.numel() == node.grad.size();
-                bool fresh = false;
-                float* gy = full ? grad_data_fresh(b, fresh) : b.grad_data();
-                layout->for_each(
-                    node.grad.size(),
-                    [=](size_t i, size_t ia, size_t ib) { add_or_store(gy[ib], g[i] * df_dy(x[ia], y[ib]), fresh); },
-                    full);
+                float* gy = b.grad_data();
+                for (size_t i = 0; i < node.grad.size(); ++i) gy[ib(i)] += g[i] * df_dy(x[ia(i)], y[ib(i)]);
             }
         });
     return out;
 }
 
-// y = f(x).  dL/dx = dL/dy · f'(x), where the derivative may use x or the output y.
-// `grad_x(g, x, y)` returns g · f'(x) — the chain rule written out by each op, so that relu can
-// say "g where x > 0, else 0": written as g · (x > 0 ? 1 : 0), GCC turns the product into a
-// branch per element and the loop no longer vectorises, over every activation of every layer.
-template <class F, class GradX>
-static Tensor unary_op(const char* name, const Tensor& a, F f, GradX grad_x) {
-    check_defined(name, a);
-    Tensor out = make_empty_result(a.shape(), name, {a});
-    const float* x = a.data();
-    float* y = out.data();
-    parallel_for(out.numel(), 1, [=](size_t begin, size_t end) {
-#pragma omp simd  // y is a fresh buffer: no overlap with x, so 8 elements at a time is safe
-        for (size_t i = begin; i < end; ++i) y[i] = f(x[i]);
-    });
-    if (out.requires_grad())
-        set_backward(out, [a, grad_x](const Node& node) {
-            const float* x = a.data();
-            const float* y = node.data.data();
-            const float* g = node.grad.data();
-            bool fresh;
-            float* gx = grad_data_fresh(a, fresh);
-            parallel_for(node.grad.size(), 1, [=](size_t begin, size_t end) {
-#pragma omp simd
-                for (size_t i = begin; i < end; ++i) add_or_store(gx[i], grad_x(g[i], x[i], y[i]), fresh);
-            });
-        });
-    return out;
-}
-
-// The same, with the forward pass done by an array function y = f(x) (kernels/activations.hpp).
-template <class Df>
-static Tensor unary_array_op(const char* name, const Tensor& a, void (*f)(const float*, float*, size_t), Df df) {
-    check_defined(name, a);
-    Tensor out = make_empty_result(a.shape(), name, {a});
-    const float* x = a.data();
-    float* y = out.data();
-    parallel_for(out.numel(), 1, [=](size_t begin, size_t end) { f(x + begin, y + begin, end - begin); });
-    if (out.requires_grad())
-        set_backward(out, [a, df](const Node& node) {
-            const float* y = node.data.data();
-            const float* g = node.grad.data();
-            bool fresh;
-            float* gx = grad_data_fresh(a, fresh);
-            parallel_for(node.grad.size(), 1, [=](size_t begin, size_t end) {
-#pragma omp simd
-                for (size_t i = begin; i < end; ++i) add_or_store(gx[i], g[i] * df(y[i]), fresh);
-            });
-        });
-    return out;
-}
+// ---- the op table -------------------------------------------------------------------------
 
 // z = x + y:  ∂z/∂x = 1, ∂z/∂y = 1
 Tensor add(const Tensor& a, const Tensor& b) {

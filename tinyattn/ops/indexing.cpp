@@ -4,7 +4,7 @@
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/kernels/memory.hpp"  // make_empty_result, grad_data_fresh
 #include "tinyattn/ops.hpp"
-#include "tinyattn/ops/broadcast.hpp"
+#include "tinyattn/kernels/elementwise_loops.hpp"  // BinaryLayout
 
 namespace tinyattn {
 
@@ -79,7 +79,7 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, float value) {
                                     " does not broadcast to input shape " + shape_str(a.shape()));
     Tensor out = make_empty_result(a.shape(), "masked_fill", {a});
     // a has the output's shape; a [T, T] mask over [B, H, T, T] scores is the fast "repeated row" case
-    auto layout = std::make_shared<const BinaryLayout>(a.shape(), mask.shape(), a.shape());
+    auto layout = std::make_shared<const kernels::BinaryLayout>(a.shape(), mask.shape(), a.shape());
     const float* x = a.data();
     const float* m = mask.data();
     float* y = out.data();

@@ -67,36 +67,49 @@ PairSplits load_translation_corpus(const std::string& path, uint64_t seed, int m
     return s;
 }
 
-EncodedPairs encode_pairs(const std::vector<data::SentencePair>& pairs, const data::Vocab& src_vocab,
-                          const data::Vocab& tgt_vocab) {
-    EncodedPairs e;
+// The two sides of some pairs as the model reads them: words, or BPE pieces.
+static void sides(const std::vector<data::SentencePair>& pairs, const Subwords& subwords,
+                  std::vector<data::Tokens>& src, std::vector<data::Tokens>& tgt) {
     for (const data::SentencePair& p : pairs) {
-        e.src.push_back(src_vocab.encode(p.src, /*add_bos=*/false, /*add_eos=*/true));
-        e.tgt.push_back(tgt_vocab.encode(p.tgt));
+        src.push_back(p.src);
+        tgt.push_back(p.tgt);
+    }
+    src = source_pieces(subwords, src);
+    tgt = target_pieces(subwords, tgt);
+}
+
+EncodedPairs encode_pairs(const std::vector<data::SentencePair>& pairs, const data::Vocab& src_vocab,
+                          const data::Vocab& tgt_vocab, const Subwords& subwords) {
+    std::vector<data::Tokens> src, tgt;
+    sides(pairs, subwords, src, tgt);
+    EncodedPairs e;
+    for (size_t i = 0; i < pairs.size(); ++i) {
+        e.src.push_back(src_vocab.encode(src[i], /*add_bos=*/false, /*add_eos=*/true));
+        e.tgt.push_back(tgt_vocab.encode(tgt[i]));
         e.src_lengths.push_back(int(e.src.back().size()));
     }
     return e;
 }
 
-TranslationData prepare_translation(PairSplits pairs, data::Vocab src_vocab, data::Vocab tgt_vocab) {
+TranslationData prepare_translation(PairSplits pairs, data::Vocab src_vocab, data::Vocab tgt_vocab, Subwords subwords) {
     TranslationData d;
     d.pairs = std::move(pairs);
     d.src_vocab = std::move(src_vocab);
     d.tgt_vocab = std::move(tgt_vocab);
-    d.train = encode_pairs(d.pairs.train, d.src_vocab, d.tgt_vocab);
-    d.valid = encode_pairs(d.pairs.valid, d.src_vocab, d.tgt_vocab);
-    d.test = encode_pairs(d.pairs.test, d.src_vocab, d.tgt_vocab);
+    d.subwords = std::move(subwords);
+    restrict_to_vocabularies(d.subwords, d.src_vocab, d.tgt_vocab);  // a new word: pieces with an embedding
+    d.train = encode_pairs(d.pairs.train, d.src_vocab, d.tgt_vocab, d.subwords);
+    d.valid = encode_pairs(d.pairs.valid, d.src_vocab, d.tgt_vocab, d.subwords);
+    d.test = encode_pairs(d.pairs.test, d.src_vocab, d.tgt_vocab, d.subwords);
     return d;
 }
 
-TranslationData prepare_translation(PairSplits pairs, int min_freq, int max_size) {
-    std::vector<std::vector<std::string>> src, tgt;
-    for (const data::SentencePair& p : pairs.train) {
-        src.push_back(p.src);
-        tgt.push_back(p.tgt);
-    }
+TranslationData prepare_translation(PairSplits pairs, int bpe_merges, int min_freq, int max_size) {
+    Subwords subwords = learn_subwords(pairs.train, bpe_merges);  // the training split only
+    std::vector<data::Tokens> src, tgt;
+    sides(pairs.train, subwords, src, tgt);
     data::Vocab sv = data::Vocab::build(src, min_freq, max_size), tv = data::Vocab::build(tgt, min_freq, max_size);
-    return prepare_translation(std::move(pairs), std::move(sv), std::move(tv));
+    return prepare_translation(std::move(pairs), std::move(sv), std::move(tv), std::move(subwords));
 }
 
 LessonData load_lesson_data(const LessonOptions& opt, const std::string& shipped_corpus) {
@@ -105,14 +118,18 @@ LessonData load_lesson_data(const LessonOptions& opt, const std::string& shipped
                                                opt.seed, own ? kOwnDataMaxTokens : 0);
     LessonData d;
     if (opt.resume.empty()) {
-        d.data = own ? prepare_translation(std::move(pairs), kOwnDataMinFreq, kOwnDataMaxVocab)
-                     : prepare_translation(std::move(pairs));
+        d.data = own && opt.bpe == 0 ? prepare_translation(std::move(pairs), 0, kOwnDataMinFreq, kOwnDataMaxVocab)
+                                     : prepare_translation(std::move(pairs), opt.bpe);
+        if (d.data.subwords.on()) std::printf("%s\n", describe_subwords(d.data.subwords, d.data.pairs.train).c_str());
         return d;
     }
-    ResumeInfo r = read_resume_info(opt.resume);  // keep the ids the checkpoint was trained with
+    ResumeInfo r = read_resume_info(opt.resume);  // keep the ids (and pieces) the checkpoint was trained with
+    Subwords subwords = subwords_from_checkpoint(r.metadata, opt.resume, opt.bpe);
     d.first_epoch = r.epoch;
     d.step = r.step;
-    d.data = prepare_translation(std::move(pairs), std::move(r.src_vocab), std::move(r.tgt_vocab));
+    d.data = prepare_translation(std::move(pairs), std::move(r.src_vocab), std::move(r.tgt_vocab), std::move(subwords));
+    if (d.data.subwords.on())
+        std::printf("%s (the checkpoint's merges)\n", describe_subwords(d.data.subwords, d.data.pairs.train).c_str());
     return d;
 }
 

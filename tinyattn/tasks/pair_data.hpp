@@ -8,6 +8,7 @@
 #include "tinyattn/app/lesson_cli.hpp"
 #include "tinyattn/data/loaders.hpp"
 #include "tinyattn/data/vocab.hpp"
+#include "tinyattn/tasks/subword_data.hpp"
 
 namespace tinyattn::tasks {
 
@@ -37,25 +38,29 @@ struct EncodedPairs {
     std::vector<int> src_lengths;       // src[i].size() (for bucketing)
     size_t size() const { return src.size(); }
 };
+// With subwords on, each side is first written as its BPE pieces (tasks/subword_data.hpp).
 EncodedPairs encode_pairs(const std::vector<data::SentencePair>& pairs, const data::Vocab& src_vocab,
-                          const data::Vocab& tgt_vocab);
+                          const data::Vocab& tgt_vocab, const Subwords& subwords = {});
 
 struct TranslationData {
-    PairSplits pairs;
-    data::Vocab src_vocab, tgt_vocab;
+    PairSplits pairs;                  // words, as the file has them
+    data::Vocab src_vocab, tgt_vocab;  // words, or BPE pieces with --bpe
+    Subwords subwords;                 // --bpe N's merges (off: words)
     EncodedPairs train, valid, test;
 };
-// Builds both vocabularies from pairs.train, then encodes every split. A training word seen fewer
-// than `min_freq` times, or beyond the `max_size` most frequent (0: no cap), is not in the
-// vocabulary: it becomes <unk> in the training data too.
-TranslationData prepare_translation(PairSplits pairs, int min_freq = 1, int max_size = 0);
-// The same with given vocabularies (a resumed run must keep the ids it was trained with).
-TranslationData prepare_translation(PairSplits pairs, data::Vocab src_vocab, data::Vocab tgt_vocab);
+// Learns `bpe_merges` BPE merges a side on pairs.train (0: words), builds both vocabularies from
+// pairs.train, then encodes every split. A training token seen fewer than `min_freq` times, or
+// beyond the `max_size` most frequent (0: no cap), is not in the vocabulary: it becomes <unk> in
+// the training data too.
+TranslationData prepare_translation(PairSplits pairs, int bpe_merges = 0, int min_freq = 1, int max_size = 0);
+// The same with given vocabularies and merges (a resumed run must keep the ids it was trained with).
+TranslationData prepare_translation(PairSplits pairs, data::Vocab src_vocab, data::Vocab tgt_vocab,
+                                    Subwords subwords = {});
 
 // The longest sentence (tokens, each side) kept from a learner's --data file.
 inline constexpr int kOwnDataMaxTokens = 20;
-// A learner's --data file: each vocabulary keeps the training words seen at least twice, at most
-// this many (with the specials). Why a cap: the output layer and its softmax cost ∝ the target
+// A learner's --data file, in words (not --bpe, whose size is its merges): each vocabulary keeps
+// the training words seen at least twice, at most this many (with the specials). Why a cap: the output layer and its softmax cost ∝ the target
 // vocabulary, and a whole real file (Tatoeba's 142k pairs: 25k French word types) would spend
 // almost all of each step there (measured in lessons/07_attention/README.md, "A big file").
 inline constexpr int kOwnDataMinFreq = 2;
@@ -64,8 +69,8 @@ inline constexpr int kOwnDataMaxVocab = 4000;
 inline constexpr int kFewTestPairs = 50;
 
 // What a translation lesson starts from: --data (at most kOwnDataMaxTokens a side) or the shipped
-// corpus datasets/<corpus>; with --resume, the checkpoint's vocabularies and its epoch and step
-// counters (the lesson then checks and loads the weights with load_translation_checkpoint).
+// corpus datasets/<corpus>, as words or with --bpe N as pieces; with --resume, the checkpoint's
+// vocabularies, its BPE merges (refused if not those of --bpe) and its epoch and step counters (the lesson then checks and loads the weights with load_translation_checkpoint).
 struct LessonData {
     TranslationData data;
     int first_epoch = 0;

@@ -38,6 +38,7 @@ io::Metadata translation_metadata(const io::Metadata& model_config, const Transl
     meta["step"] = std::to_string(step);
     meta["src_tokens"] = data.src_vocab.to_text();  // inside the one file: a moved copy still loads
     meta["tgt_tokens"] = data.tgt_vocab.to_text();
+    save_subwords(meta, data.subwords);  // --bpe: both sides' merges, so a resumed run cuts words the same way
     save_global_rng(meta);
     return meta;
 }

@@ -22,14 +22,14 @@ namespace fs = std::filesystem;
 // ---- translating and scoring ------------------------------------------------------------------
 
 Tokens Translation::src_labels() const {
-    Tokens t = src;
+    Tokens t = src_pieces.empty() ? src : src_pieces;
     t.push_back("<eos>");
     return t;
 }
 
 Tokens Translation::hyp_labels() const {
-    Tokens t = hyp;
-    if (attention.size() > hyp.size()) t.push_back("<eos>");  // the step that produced <eos>
+    Tokens t = hyp_pieces.empty() ? hyp : hyp_pieces;
+    if (attention.size() > t.size()) t.push_back("<eos>");  // the step that produced <eos>
     return t;
 }
 
@@ -55,6 +55,21 @@ Translation translate(const models::Seq2Seq& model, const data::Vocab& src_vocab
     t.ref = ref;
     for (int id : h.tokens) t.hyp.push_back(tgt_vocab.token(id));
     if (!h.attention.empty() && !h.attention[0].empty()) t.attention = h.attention;
+    return t;
+}
+
+void pieces_to_words(Translation& t, const Subwords& subwords, const Tokens& src_words, const Tokens& ref_words) {
+    if (!subwords.on()) return;
+    t.src_pieces = t.src;
+    t.hyp_pieces = t.hyp;
+    t.src = src_words;
+    t.ref = ref_words;
+    t.hyp = target_words(subwords, t.hyp_pieces);
+}
+
+Translation translate(const models::Seq2Seq& model, const TranslationData& data, const Tokens& src, const Tokens& ref) {
+    Translation t = translate(model, data.src_vocab, data.tgt_vocab, source_pieces(data.subwords, src), ref);
+    pieces_to_words(t, data.subwords, src, ref);
     return t;
 }
 
@@ -86,7 +101,7 @@ TranslationEval evaluate_pairs(const models::Seq2Seq& model, const TranslationDa
     std::vector<int> lengths;
     for (size_t i = 0; i < n; ++i) {
         const data::SentencePair& p = split[i];
-        e.translations.push_back(translate(model, data.src_vocab, data.tgt_vocab, p.src, p.tgt));
+        e.translations.push_back(translate(model, data, p.src, p.tgt));
         refs.push_back(p.tgt);
         hyps.push_back(e.translations.back().hyp);
         lengths.push_back(int(p.src.size()));

@@ -16,11 +16,12 @@ namespace tinyattn::tasks {
 // ---- translating and scoring ------------------------------------------------------------------
 
 struct Translation {
-    Tokens src, ref, hyp;                    // hyp: the greedy output without <eos>
+    Tokens src, ref, hyp;                    // words; hyp: the greedy output without <eos>
+    Tokens src_pieces, hyp_pieces;           // with --bpe: what the model read and wrote (else empty)
     plot::Matrix attention;                  // one row per output step (incl. the <eos> step),
                                              // one column per source token (incl. <eos>); empty without attention
-    Tokens src_labels() const;               // src + "<eos>", the columns of `attention`
-    Tokens hyp_labels() const;               // hyp + "<eos>" (if it ended), the rows
+    Tokens src_labels() const;               // src (or src_pieces) + "<eos>", the columns of `attention`
+    Tokens hyp_labels() const;               // hyp (or hyp_pieces) + "<eos>" (if it ended), the rows
 };
 
 // The attention of pair i with teacher forcing on its reference: rows = reference + <eos>,
@@ -31,6 +32,12 @@ plot::Matrix teacher_forced_attention(const models::Seq2Seq& model, const Encode
 // Greedy decoding of one tokenized sentence (unknown words -> <unk>), at most 2·len + 10 steps.
 Translation translate(const models::Seq2Seq& model, const data::Vocab& src_vocab, const data::Vocab& tgt_vocab,
                       const Tokens& src, const Tokens& ref = {});
+// The same for a lesson's data: with --bpe the words go in as pieces and the output pieces come
+// back as words (src_pieces and hyp_pieces keep what the model saw).
+Translation translate(const models::Seq2Seq& model, const TranslationData& data, const Tokens& src,
+                      const Tokens& ref = {});
+// Fills src_pieces/hyp_pieces from a translation made on pieces, and turns src, ref, hyp into words.
+void pieces_to_words(Translation& t, const Subwords& subwords, const Tokens& src_words, const Tokens& ref_words);
 
 struct TranslationEval {
     double bleu = 0.0;            // corpus BLEU-4 in [0, 1]
