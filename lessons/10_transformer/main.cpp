@@ -224,6 +224,7 @@ int main(int argc, char** argv) {
     LossCurve curve;
     double valid_loss = 0.0;
     tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tc.print_estimate = true;  // parameters, checkpoint size and epoch time, before the first epoch
     tc.after_step = [&](long done, float loss) {
         schedule.step();
         curve.sum += loss;

@@ -77,7 +77,7 @@ void print_estimate(const RunEstimate& e, int epochs) {
                 e.parameters, megabytes, e.parameters, e.optimizer_floats, format_duration(e.epoch_seconds).c_str(),
                 e.steps_per_epoch, e.timed_steps, e.timed_steps ? e.timed_seconds / e.timed_steps : 0.0);
     if (e.epoch_seconds > kLongEpochSeconds)
-        std::printf("warning: one epoch will take about %s (%d epochs: %s). Most of a step is the output layer and its "
+        std::printf("warning: one epoch will take about %s (%d epoch(s): %s). Most of a step is the output layer and its "
                     "softmax, which grow with the target vocabulary: --max-vocab N or a higher --min-freq shrink it; "
                     "so does a shorter file\n",
                     format_duration(e.epoch_seconds).c_str(), epochs, format_duration(e.epoch_seconds * epochs).c_str());
