@@ -79,6 +79,14 @@ struct BinaryLayout {
     }
 };
 
+// The gradient buffer of a binary op's operand, for an output of n elements. A stretched operand
+// (a bias) sums over rows: its loop stays on one thread and adds into the buffer. A full-size
+// operand gets one value per element: a fresh buffer is stored into, the threads share it.
+inline float* operand_grad(const Tensor& t, size_t n, bool& fresh) {
+    fresh = false;
+    return t.numel() == n ? grad_data_fresh(t, fresh) : t.grad_data();
+}
+
 // z = f(x, y) over the broadcast shape.  dL/dx = Σ dL/dz · ∂f/∂x  (summed where x was stretched)
 template <class F, class DfDx, class DfDy>
 Tensor binary_op(const char* name, const Tensor& a, const Tensor& b, F f, DfDx df_dx, DfDy df_dy) {
@@ -96,25 +104,20 @@ Tensor binary_op(const char* name, const Tensor& a, const Tensor& b, F f, DfDx d
             const float* x = a.data();
             const float* y = b.data();
             const float* g = node.grad.data();
-            // A stretched operand (a bias) sums over rows: its loop stays on one thread.
-            // A full-size operand gets one value per element: a fresh buffer is stored into.
+            const size_t n = node.grad.size();
             if (a.requires_grad()) {
-                const bool full = a.numel() == node.grad.size();
                 bool fresh = false;
-                float* gx = full ? grad_data_fresh(a, fresh) : a.grad_data();
+                float* gx = operand_grad(a, n, fresh);
                 layout->for_each(
-                    node.grad.size(),
-                    [=](size_t i, size_t ia, size_t ib) { add_or_store(gx[ia], g[i] * df_dx(x[ia], y[ib]), fresh); },
-                    full);
+                    n, [=](size_t i, size_t ia, size_t ib) { add_or_store(gx[ia], g[i] * df_dx(x[ia], y[ib]), fresh); },
+                    a.numel() == n);
             }
             if (b.requires_grad()) {
-                const bool full = b.numel() == node.grad.size();
                 bool fresh = false;
-                float* gy = full ? grad_data_fresh(b, fresh) : b.grad_data();
+                float* gy = operand_grad(b, n, fresh);
                 layout->for_each(
-                    node.grad.size(),
-                    [=](size_t i, size_t ia, size_t ib) { add_or_store(gy[ib], g[i] * df_dy(x[ia], y[ib]), fresh); },
-                    full);
+                    n, [=](size_t i, size_t ia, size_t ib) { add_or_store(gy[ib], g[i] * df_dy(x[ia], y[ib]), fresh); },
+                    b.numel() == n);
             }
         });
     return out;
