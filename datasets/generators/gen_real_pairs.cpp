@@ -40,15 +40,8 @@ using gen::Tokens;
 
 namespace {
 
-using gen::Adjective;
-using gen::Lexicon;
-using gen::Noun;
-using gen::Verb;
-using gen::chance;
-using gen::kAvoir;
-using gen::kEtre;
-using gen::kPouvoir;
-using gen::kRealVerbs;
+using gen::Adjective, gen::Lexicon, gen::Noun, gen::Verb, gen::chance;
+using gen::kAvoir, gen::kEtre, gen::kPouvoir, gen::kRealVerbs;
 
 // A subject or object in both languages, with what agreement needs.
 struct Phrase {
