@@ -13,13 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory for one test's plots, checkpoints and data files.
-fs::path scratch(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("tinyattn_test_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+using lesson_runner::scratch;
 
 // Like lesson_runner::run, but the figures go to `plots` and stay there for the test to inspect
 // (the runner's own --plots directory is deleted when it returns, and the last --plots wins).

@@ -245,7 +245,8 @@ int main(int argc, char** argv) {
                 tasks::bucket_label(longest).c_str(), longest.bleu, plain.back().bleu);
 
     if (!opt.data.empty())  // a learner's file: how the rare words fare (compare a run with --bpe)
-        tasks::report_bleu_by_word_rarity(tasks::bleu_by_word_rarity(ev, data.pairs.train), report);
+        tasks::report_bleu_by_word_rarity(tasks::bleu_by_word_rarity(ev, data.pairs.train),
+                                          tasks::unseen_target_words(ev, data.pairs.train), report);
     report.set("bpe_merges", data.subwords.merges);
     report.set("corpus", data.pairs.name);
     report.set("test_sentences", ev.sentences);
