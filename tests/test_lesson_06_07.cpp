@@ -57,6 +57,10 @@ TEST_CASE("lesson 07_attention --quick: attention learns toy en-fr and dates, wr
         require_figure(dir, std::string("07_attention_") + f);
     CHECK(fs::exists(dir / "07.ckpt"));
     CHECK_FALSE(fs::exists(dir / "07.ckpt.src.vocab"));  // the vocabularies are inside the one file
+    // The estimate printed before training: its checkpoint size is the file's (tasks/run_estimate).
+    std::smatch m;
+    REQUIRE(std::regex_search(run.output, m, std::regex("estimate: (\\d+) parameters · checkpoint ([0-9.]+) MB")));
+    CHECK(std::stod(m[2].str()) == Approx(double(fs::file_size(dir / "07.ckpt")) / 1e6).epsilon(0.02));
     fs::remove_all(dir);
 }
 

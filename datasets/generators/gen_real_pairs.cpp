@@ -28,6 +28,7 @@
 #include "tinyattn/data/tokenizer.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -39,15 +40,8 @@ using gen::Tokens;
 
 namespace {
 
-using gen::Adjective;
-using gen::Lexicon;
-using gen::Noun;
-using gen::Verb;
-using gen::chance;
-using gen::kAvoir;
-using gen::kEtre;
-using gen::kPouvoir;
-using gen::kRealVerbs;
+using gen::Adjective, gen::Lexicon, gen::Noun, gen::Verb, gen::chance;
+using gen::kAvoir, gen::kEtre, gen::kPouvoir, gen::kRealVerbs;
 
 // A subject or object in both languages, with what agreement needs.
 struct Phrase {
@@ -360,6 +354,8 @@ int main(int argc, char** argv) {
         const Grammar g{lex, gen::Zipf(int(lex.nouns.size()), s), gen::Zipf(int(lex.adjectives[0].size()), s),
                         gen::Zipf(int(lex.verbs[0].size()), s), gen::Zipf(int(lex.names.size()), f.real("name-zipf"))};
         const long want = f.number("pairs");
+        const std::filesystem::path parent = std::filesystem::path(f.text("out")).parent_path();
+        if (!parent.empty()) std::filesystem::create_directories(parent);
         std::ofstream out(f.text("out"), std::ios::binary);
         if (!out) throw std::runtime_error("gen_real_pairs: cannot write " + f.text("out"));
         std::unordered_set<std::string> seen;  // one line per English sentence: it has one translation

@@ -60,9 +60,12 @@ int main(int argc, char** argv) {
 
     // ---- 3. Train ---------------------------------------------------------------------------------
     const int epochs = opt.epochs;  // the total: a resumed run trains the rest
+    tasks::TrainConfig tc{32, 1.0, opt.seed};
+    tc.print_estimate = true;  // parameters, checkpoint size and epoch time, before the first epoch
+    tc.stopping = tasks::early_stopping(opt, loaded);  // --patience, --keep-last
     Timer training;
     const double train_loss = tasks::train_epochs(
-        tasks::seq2seq_trainee(model), adam, data, train_set, {32, 1.0, opt.seed, {}, tasks::early_stopping(opt, loaded)}, "06_seq2seq", opt.checkpoint, first_epoch, epochs, step);
+        tasks::seq2seq_trainee(model), adam, data, train_set, tc, "06_seq2seq", opt.checkpoint, first_epoch, epochs, step);
     const double train_seconds = training.seconds();
     tasks::print_training_summary(first_epoch, epochs, step, train_seconds, train_loss);
 

@@ -168,7 +168,9 @@ int main(int argc, char** argv) {
     std::vector<plot::Matrix> snapshots{tasks::teacher_forced_attention(model, data.test, evolving)};
     std::vector<int> snapshot_epochs{first_epoch};
     const int epochs = opt.epochs;  // the total: a resumed run trains the rest
-    tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed, {}, tasks::early_stopping(opt, loaded)};  // --patience
+    tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tc.stopping = tasks::early_stopping(opt, loaded);  // --patience, --keep-last
+    tc.print_estimate = true;  // parameters, checkpoint size and epoch time, before the first epoch
     Timer timer;
     const double train_loss = tasks::train_epochs(tasks::seq2seq_trainee(model), adam, data, train_set, tc, "07_attention", opt.checkpoint,
                                                   first_epoch, epochs, step, [&](int epoch) {

@@ -158,7 +158,8 @@ Result run_variant(const Variant& v, bool input_feeding, bool scaled, const Less
     r.variant = &v;
     r.parameters = model->parameter_count();
     r.steps = loaded.step;
-    tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed, {}, tasks::early_stopping(opt, {})};  // --patience, per variant:
+    tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tc.stopping = tasks::early_stopping(opt, {});  // --patience, --keep-last, per variant:
     if (!opt.resume.empty())  // each variant's early-stopping state is in its own checkpoint
         tc.stopping.load_state(io::read_checkpoint(variant_path(opt.resume, v)).metadata, variant_path(opt.resume, v));
     tasks::Trainee trainee = tasks::seq2seq_trainee(*model);
@@ -255,8 +256,11 @@ int main(int argc, char** argv) {
         grid[0].push_back(plot::make_panel("08_luong", r.alignment, cols, rows, -1, -1,
                                            r.variant->name));
     }
-    const std::string align_path = (fs::path(opt.plots_dir) / "08_luong_alignments").string();
-    const std::string title = "seven attention scores (teacher forcing on the reference)";
+    // The side runs (--unscaled, --input-feeding) name their figures, so they never overwrite the default run's.
+    const std::string variant = std::string(scaled ? "" : "_unscaled") + (input_feeding ? "_input_feeding" : "");
+    const std::string align_path = (fs::path(opt.plots_dir) / ("08_luong_alignments" + variant)).string();
+    const std::string title = "seven attention scores (teacher forcing on the reference)" +
+                              std::string(scaled ? "" : ", unscaled") + (input_feeding ? ", input feeding" : "");
     std::cout << "\n" << plot::panel_grid_figure(align_path, grid, title, 1.0f, "08_luong");
 
     // BLEU by source length for the seven, one bar each.
@@ -267,7 +271,7 @@ int main(int argc, char** argv) {
         series.push_back(s);
     }
     std::cout << "\n"
-              << plot::bucket_bars((fs::path(opt.plots_dir) / "08_luong_bleu_by_length").string(),
+              << plot::bucket_bars((fs::path(opt.plots_dir) / ("08_luong_bleu_by_length" + variant)).string(),
                                    tasks::bucket_labels(results[0].eval.buckets), series,
                                    {.title = "test BLEU by source length, seven attention scores",
                                     .x_label = "source words (sentences)", .y_label = "corpus BLEU-4 (0 to 1)"});

@@ -227,7 +227,9 @@ int main(int argc, char** argv) {
     const int epochs = opt.epochs;  // the total: a resumed run trains the rest
     LossCurve curve;
     double valid_loss = 0.0;
-    tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed, {}, tasks::early_stopping(opt, loaded)};  // --patience
+    tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tc.stopping = tasks::early_stopping(opt, loaded);  // --patience, --keep-last
+    tc.print_estimate = true;  // parameters, checkpoint size and epoch time, before the first epoch
     tc.after_step = [&](long done, float loss) {
         schedule.step();
         curve.sum += loss;

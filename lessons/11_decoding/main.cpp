@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
                 data.pairs.name.c_str(), train_set.size(), test_size, model.parameter_count(), new_epochs);
     Timer timer;
     const double train_loss =
-        tasks::train_epochs(tasks::seq2seq_trainee(model), adam, data, train_set, {kBatchSize, 1.0, opt.seed, {}, tasks::early_stopping(opt, loaded)}, "11_decoding", opt.checkpoint,
+        tasks::train_epochs(tasks::seq2seq_trainee(model), adam, data, train_set, {kBatchSize, 1.0, opt.seed, {}, false, tasks::early_stopping(opt, loaded)}, "11_decoding", opt.checkpoint,
                             loaded.first_epoch, epochs, step);
     const double train_seconds = timer.seconds();
     tasks::print_training_summary(loaded.first_epoch, epochs, step, train_seconds, train_loss);

@@ -92,12 +92,16 @@ static void print_usage(const LessonInfo& info, std::FILE* to) {
     if (info.text_data) {
         std::fprintf(to, "  --min-freq N      training words seen fewer than N times become <unk>, so <unk> is trained\n");
         if (info.translation)
-            std::fprintf(to, "                    (default 1 on the shipped corpus: every word kept; %d with --data)\n",
-                         kOwnDataMinFreq);
+            std::fprintf(to, "                    (default 1 on the shipped corpus or with --bpe: every token kept; %d with\n"
+                             "                    --data)\n", kOwnDataMinFreq);
         else
             std::fprintf(to, "                    (default 1: every word kept, also with --data; see the chapter)\n");
         std::fprintf(to, "  --max-vocab N     keep at most N tokens (with the 4 specials) of each vocabulary, the most\n");
-        std::fprintf(to, "                    frequent; the rest become <unk> (default 0: no cap)\n");
+        if (info.translation)
+            std::fprintf(to, "                    frequent; the rest become <unk> (default 0: no cap; %d with --data)\n",
+                         kOwnDataMaxVocab);
+        else
+            std::fprintf(to, "                    frequent; the rest become <unk> (default 0: no cap)\n");
         std::fprintf(to, "  --patience N      early stopping: stop after N epochs without a better validation score\n");
         std::fprintf(to, "                    (%s); keep the best epoch in the checkpoint and for the test numbers\n",
                      info.translation ? "valid loss per token" : "valid accuracy");
@@ -182,7 +186,7 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info) {
     std::set_terminate(on_uncaught_exception);
     LessonOptions opt;
     opt.checkpoint = std::string(TINYATTN_SOURCE_DIR) + "/build/" + info.name + ".ckpt";
-    bool plots_given = false, min_freq_given = false, patience_given = false;
+    bool plots_given = false, min_freq_given = false, max_vocab_given = false, patience_given = false;
     auto usage_error = [&](const std::string& message) { lesson_error_exit(message + " (see --help)", 2); };
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -205,7 +209,7 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info) {
         else if (info.trains && arg == "--resume") opt.resume = value();
         else if (info.trains && arg == "--checkpoint") opt.checkpoint = value();
         else if (info.text_data && arg == "--min-freq") { opt.min_freq = int(parse_number(arg, value(), 1, kMaxCount)); min_freq_given = true; }
-        else if (info.text_data && arg == "--max-vocab") opt.max_vocab = int(parse_number(arg, value(), 5, kMaxCount));
+        else if (info.text_data && arg == "--max-vocab") { opt.max_vocab = int(parse_number(arg, value(), 5, kMaxCount)); max_vocab_given = true; }
         else if (info.text_data && arg == "--patience") { opt.patience = int(parse_number(arg, value(), 0, kMaxEpochs)); patience_given = true; }
         else if (info.text_data && arg == "--keep-last") opt.keep_last = true;
         else if (info.translation && arg == "--src-lang") opt.src_lang = language_code(arg, value());
@@ -216,7 +220,11 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info) {
     // --epochs is the total everywhere. --quick picks the short default but never overrides an
     // --epochs the learner typed.
     if (!opt.epochs_given) opt.epochs = opt.quick ? info.quick_epochs : info.default_epochs;
-    if (info.translation && !min_freq_given && !opt.data.empty()) opt.min_freq = kOwnDataMinFreq;
+    // --data in words (not --bpe, whose vocabulary is its pieces): rare words become <unk>, at most
+    // kOwnDataMaxVocab a side.
+    const bool own_words = info.translation && !opt.data.empty() && opt.bpe == 0;
+    if (own_words && !min_freq_given) opt.min_freq = kOwnDataMinFreq;
+    if (own_words && !max_vocab_given) opt.max_vocab = kOwnDataMaxVocab;
     if (info.text_data && !patience_given && !opt.data.empty()) opt.patience = kOwnDataPatience;
     if (!plots_given)  // plots/ holds the README's figures: only a full run on the shipped data writes there
         opt.plots_dir = std::string(TINYATTN_SOURCE_DIR) + (opt.quick || !opt.data.empty() ? "/build/plots" : "/plots");

@@ -38,6 +38,11 @@ struct LessonInfo {
 // keep every word (1): on gen_real_sentiment's file min-freq 2 averaged 92.5% test accuracy
 // against 94.1% (three seeds, lesson 09's chapter) — a sentiment word seen once still says its label.
 inline constexpr int kOwnDataMinFreq = 2;
+// A sentence-pair --data file, in words (not --bpe, whose size is its merges): each vocabulary keeps
+// at most this many tokens (with the specials). Why a cap: the output layer and its softmax cost ∝
+// the target vocabulary, and a whole real file (Tatoeba's 142k pairs: 25k French word types) would
+// spend almost all of each step there (measured in lessons/07_attention/README.md, "A big file").
+inline constexpr int kOwnDataMaxVocab = 4000;
 inline constexpr int kOwnDataPatience = 3;  // stop after 3 epochs without a better validation score
 
 struct LessonOptions {

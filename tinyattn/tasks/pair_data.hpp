@@ -67,6 +67,7 @@ TranslationData prepare_translation(PairSplits pairs, data::Vocab src_vocab, dat
 
 // The longest sentence (tokens, each side) kept from a learner's --data file.
 inline constexpr int kOwnDataMaxTokens = 20;
+// The --data defaults of the vocabulary (kOwnDataMinFreq, kOwnDataMaxVocab) are in app/lesson_cli.hpp.
 // Fewer test pairs than this and BLEU is too coarse to compare models: a warning.
 inline constexpr int kFewTestPairs = 50;
 

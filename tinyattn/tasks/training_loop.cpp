@@ -6,11 +6,12 @@
 #include "tinyattn/app/interrupt.hpp"
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/optim/clip_grad.hpp"
+#include "tinyattn/tasks/run_estimate.hpp"
 #include "tinyattn/tasks/translation_checkpoint.hpp"
 
 namespace tinyattn::tasks {
 
-static data::BatchOptions batch_options(const TrainConfig& c) {
+data::BatchOptions batch_options(const TrainConfig& c) {
     data::BatchOptions o;
     o.batch_size = c.batch_size;
     o.seed = c.seed;
@@ -31,6 +32,15 @@ int batches_per_epoch(const EncodedPairs& train, int batch_size) {
     return int(data::make_batches(train.src_lengths, batch_options(c), 0).size());
 }
 
+float train_step(Trainee& trainee, optim::Optimizer& optimizer, const data::Batch& batch, double clip_norm) {
+    optimizer.zero_grad();                      // 1. clear old gradients
+    const Tensor loss = trainee.loss(batch);    // 2. forward: mean over the real target tokens
+    loss.backward();                            // 3. backward
+    if (clip_norm > 0) optim::clip_grad_norm(optimizer.params(), clip_norm);
+    optimizer.step();                           // 4. step
+    return loss.item();
+}
+
 double train_epoch(Trainee& trainee, optim::Optimizer& optimizer, const EncodedPairs& train,
                    const TrainConfig& config, int epoch, Progress& progress, long& step) {
     trainee.module.train();  // dropout on
@@ -41,13 +51,8 @@ double train_epoch(Trainee& trainee, optim::Optimizer& optimizer, const EncodedP
         const data::Batch batch = data::collate_pairs(train.src, train.tgt, batches[k]);
         long tokens = 0;
         for (int n : batch.tgt_lengths) tokens += n;
-        optimizer.zero_grad();                      // 1. clear old gradients
-        const Tensor loss = trainee.loss(batch);    // 2. forward: mean over the real target tokens
-        loss.backward();                            // 3. backward
-        if (config.clip_norm > 0) optim::clip_grad_norm(optimizer.params(), config.clip_norm);
-        optimizer.step();                           // 4. step
+        const float l = train_step(trainee, optimizer, batch, config.clip_norm);
         ++step;
-        const float l = loss.item();
         if (config.after_step) config.after_step(step, l);
         loss_sum += double(l) * double(tokens);
         token_sum += tokens;
@@ -90,6 +95,8 @@ double train_epochs(Trainee trainee, optim::Optimizer& optimizer, const Translat
                     const std::string& checkpoint, int first_epoch, int epochs, long& step,
                     const std::function<void(int)>& after_epoch) {
     if (nothing_to_train(first_epoch, epochs)) return 0.0;
+    if (config.print_estimate)
+        print_estimate(estimate_run(trainee, optimizer, data, train, config, lesson, first_epoch), epochs - first_epoch);
     Progress progress(first_epoch, epochs, batches_per_epoch(train, config.batch_size));
     install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
     EarlyStopping stopping = config.stopping;

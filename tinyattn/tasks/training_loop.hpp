@@ -42,6 +42,9 @@ struct TrainConfig {
     // Called after every optimizer step with the step count and that step's loss (lesson 10:
     // its learning-rate schedule and loss curve). Empty: nothing.
     std::function<void(long step, float loss)> after_step = {};
+    // Before the first epoch, time a few real steps (then undo them) and print what the run will
+    // cost: parameters, checkpoint size, epoch time (tasks/run_estimate.hpp).
+    bool print_estimate = false;
     // Early stopping on the validation loss per token (tasks/early_stopping.hpp); off by default.
     EarlyStopping stopping = {};
 };
@@ -49,6 +52,13 @@ struct TrainConfig {
 // The early stopping a lesson's command line asks for (--patience, --keep-last; on by default with
 // --data), with the state a resumed checkpoint carried.
 EarlyStopping early_stopping(const LessonOptions& opt, const LessonData& loaded);
+
+// The batch order and bucketing of every epoch: make_batches(lengths, batch_options(c), epoch).
+data::BatchOptions batch_options(const TrainConfig& config);
+
+// One optimizer step on one batch: zero_grad, loss, backward, clip (clip_norm > 0), step.
+// Returns the batch's loss.
+float train_step(Trainee& trainee, optim::Optimizer& optimizer, const data::Batch& batch, double clip_norm);
 
 // The recurrent seq2seq as a Trainee: its loss, and its configuration (seq2seq_config).
 Trainee seq2seq_trainee(models::Seq2Seq& model);
