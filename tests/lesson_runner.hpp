@@ -44,6 +44,15 @@ inline Run run_command(const std::string& cmd, const std::filesystem::path& log,
     return r;
 }
 
+// A fresh directory for one test's plots, checkpoints and data files.
+inline std::filesystem::path scratch(const std::string& name) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("tinyattn_test_" + name + "_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
 // Runs build/bin/<lesson> <args> --report <tmp> --plots <tmp dir>, so tests never touch plots/.
 inline Run run(const std::string& lesson, const std::string& args) {
     namespace fs = std::filesystem;

@@ -96,9 +96,9 @@ TEST_CASE("learn_bpe: stops when no pair occurs twice, and 0 merges gives charac
 }
 
 TEST_CASE("Bpe: decode(encode(words)) gives the words back, punctuation, accents and @ included", "[bpe]") {
-    const std::vector<Tokens> corpus = {tokenize("L'élève a mangé une pêche, peut-être deux."),
-                                        tokenize("Les élèves mangent des pêches à 3.5 euros !"),
-                                        tokenize("Write to me@example.org, don't wait...")};
+    const std::vector<Tokens> corpus = {tokenize("L'élève a mangé une pêche, peut-être deux.", "fr"),
+                                        tokenize("Les élèves mangent des pêches à 3.5 euros !", "fr"),
+                                        tokenize("Write to me@example.org, don't wait...", "en")};
     const Bpe bpe = learn_bpe(corpus, 40);
     REQUIRE(!bpe.merges.empty());
     for (const Tokens& sentence : corpus) {
@@ -106,7 +106,7 @@ TEST_CASE("Bpe: decode(encode(words)) gives the words back, punctuation, accents
         CHECK(pieces.size() >= sentence.size());
         CHECK(Bpe::decode(pieces) == sentence);
     }
-    const Tokens unseen = tokenize("Ça, c'est l'œuvre d'un élève inconnu @ 20h.");
+    const Tokens unseen = tokenize("Ça, c'est l'œuvre d'un élève inconnu @ 20h.", "fr");
     CHECK(Bpe::decode(bpe.encode(unseen)) == unseen);
     CHECK(Bpe::decode({"low@@", "er", "@", "a"}) == Tokens{"lower", "@", "a"});
     CHECK(Bpe::decode({"low@@"}) == Tokens{"low"});  // an unfinished output keeps its text

@@ -13,13 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory for one test's plots, checkpoints and data files.
-fs::path scratch(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("tinyattn_test_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+using lesson_runner::scratch;
 
 // Like lesson_runner::run, but the figures go to `plots` and stay there for the test to inspect
 // (the runner's own --plots directory is deleted when it returns, and the last --plots wins).
@@ -63,6 +57,10 @@ TEST_CASE("lesson 07_attention --quick: attention learns toy en-fr and dates, wr
         require_figure(dir, std::string("07_attention_") + f);
     CHECK(fs::exists(dir / "07.ckpt"));
     CHECK_FALSE(fs::exists(dir / "07.ckpt.src.vocab"));  // the vocabularies are inside the one file
+    // The estimate printed before training: its checkpoint size is the file's (tasks/run_estimate).
+    std::smatch m;
+    REQUIRE(std::regex_search(run.output, m, std::regex("estimate: (\\d+) parameters · checkpoint ([0-9.]+) MB")));
+    CHECK(std::stod(m[2].str()) == Approx(double(fs::file_size(dir / "07.ckpt")) / 1e6).epsilon(0.02));
     fs::remove_all(dir);
 }
 

@@ -28,6 +28,12 @@ TEST_CASE("lesson flags: bad numbers are usage errors naming the flag, never ove
         {"--bogus", "unknown option '--bogus'"},
         {"--epochs", "--epochs needs a value"},
         {"--resume ''", "--resume needs a value, got an empty string"},
+        {"--min-freq 0", "--min-freq needs a whole number from 1 to"},
+        {"--max-vocab 3", "--max-vocab needs a whole number from 5 to"},
+        {"--patience -1", "--patience needs a whole number from 0 to"},
+        {"--patience soon", "got 'soon'"},
+        {"--src-lang English", "--src-lang needs a language code of 2 or 3 lower-case letters such as en or fr, got 'English'"},
+        {"--tgt-lang FR", "--tgt-lang needs a language code"},
     };
     for (const auto& c : cases) {
         INFO(c.args);
@@ -35,6 +41,10 @@ TEST_CASE("lesson flags: bad numbers are usage errors naming the flag, never ove
     }
     // A lesson that does not train has no --data (nor --epochs).
     require_error(run("01_tensors", "--data x.tsv", s), "01_tensors", 2, "unknown option '--data'");
+    // Vocabulary and early-stopping flags belong to the text lessons, languages to the translation ones.
+    require_error(run("03_training_loop", "--min-freq 2", s), "03_training_loop", 2, "unknown option '--min-freq'");
+    require_error(run("09_self_attentive_sentiment", "--src-lang en", s), "09_self_attentive_sentiment", 2,
+                  "unknown option '--src-lang'");
 }
 
 TEST_CASE("lesson paths: inputs must exist and outputs be writable before training starts", "[lesson][bad-input]") {

@@ -12,20 +12,24 @@ using tinyattn::data::join;
 using tinyattn::data::tokenize;
 using Tokens = std::vector<std::string>;
 
+// Every call says its language: "fr" splits French elisions, "en" (and any other code) does not.
+static Tokens fr(const std::string& text) { return tokenize(text, "fr"); }
+static Tokens en(const std::string& text) { return tokenize(text, "en"); }
+
 TEST_CASE("tokenize: lower-cases ASCII and splits on whitespace", "[tokenizer]") {
-    CHECK(tokenize("The  RED\tcar\n") == Tokens{"the", "red", "car"});
-    CHECK(tokenize("").empty());
-    CHECK(tokenize("   \t ").empty());
+    CHECK(fr("The  RED\tcar\n") == Tokens{"the", "red", "car"});
+    CHECK(fr("").empty());
+    CHECK(fr("   \t ").empty());
 }
 
 TEST_CASE("tokenize: keeps accents and lower-cases accented capitals", "[tokenizer]") {
-    CHECK(tokenize("élève café naïve garçon") == Tokens{"élève", "café", "naïve", "garçon"});
-    CHECK(tokenize("ÉCOLE À ÇA ŒUVRE Ÿ") == Tokens{"école", "à", "ça", "œuvre", "ÿ"});
-    CHECK(tokenize("ÀÂÄÈÉÊËÎÏÔÖÙÛÜ") == Tokens{"àâäèéêëîïôöùûü"});
+    CHECK(fr("élève café naïve garçon") == Tokens{"élève", "café", "naïve", "garçon"});
+    CHECK(fr("ÉCOLE À ÇA ŒUVRE Ÿ") == Tokens{"école", "à", "ça", "œuvre", "ÿ"});
+    CHECK(fr("ÀÂÄÈÉÊËÎÏÔÖÙÛÜ") == Tokens{"àâäèéêëîïôöùûü"});
     // "e" and "é" stay different tokens
-    CHECK(tokenize("the thé") == Tokens{"the", "thé"});
+    CHECK(fr("the thé") == Tokens{"the", "thé"});
     // × is a sign, not a capital: it must not become ÷
-    CHECK(tokenize("3×4") == Tokens{"3×4"});
+    CHECK(fr("3×4") == Tokens{"3×4"});
 }
 
 TEST_CASE("to_lower: Latin Extended-A pairs with both parities", "[tokenizer]") {
@@ -40,43 +44,59 @@ TEST_CASE("to_lower: Latin Extended-A pairs with both parities", "[tokenizer]") 
 }
 
 TEST_CASE("tokenize: punctuation becomes separate tokens", "[tokenizer]") {
-    CHECK(tokenize("Hello, world!") == Tokens{"hello", ",", "world", "!"});
-    CHECK(tokenize("Vraiment ? Oui ; non : peut-être.") ==
+    CHECK(fr("Hello, world!") == Tokens{"hello", ",", "world", "!"});
+    CHECK(fr("Vraiment ? Oui ; non : peut-être.") ==
           Tokens{"vraiment", "?", "oui", ";", "non", ":", "peut-être", "."});
-    CHECK(tokenize("«Bonjour» (dit-il)") == Tokens{"«", "bonjour", "»", "(", "dit-il", ")"});
-    CHECK(tokenize("\"quoted\"") == Tokens{"\"", "quoted", "\""});
-    CHECK(tokenize("wait...") == Tokens{"wait", ".", ".", "."});
-    CHECK(tokenize("fin…") == Tokens{"fin", "…"});
+    CHECK(fr("«Bonjour» (dit-il)") == Tokens{"«", "bonjour", "»", "(", "dit-il", ")"});
+    CHECK(fr("\"quoted\"") == Tokens{"\"", "quoted", "\""});
+    CHECK(fr("wait...") == Tokens{"wait", ".", ".", "."});
+    CHECK(fr("fin…") == Tokens{"fin", "…"});
     // French typography puts a (narrow) no-break space before ! and ?
-    CHECK(tokenize("oui\u202F! non\u00A0?") == Tokens{"oui", "!", "non", "?"});
+    CHECK(fr("oui\u202F! non\u00A0?") == Tokens{"oui", "!", "non", "?"});
 }
 
 TEST_CASE("tokenize: French elisions split after the apostrophe", "[tokenizer]") {
-    CHECK(tokenize("l'homme") == Tokens{"l'", "homme"});
-    CHECK(tokenize("J'aime l'eau") == Tokens{"j'", "aime", "l'", "eau"});
-    CHECK(tokenize("ce n'est pas") == Tokens{"ce", "n'", "est", "pas"});
-    CHECK(tokenize("qu'il boit d'eau, c'est ça") ==
+    CHECK(fr("l'homme") == Tokens{"l'", "homme"});
+    CHECK(fr("J'aime l'eau") == Tokens{"j'", "aime", "l'", "eau"});
+    CHECK(fr("ce n'est pas") == Tokens{"ce", "n'", "est", "pas"});
+    CHECK(fr("qu'il boit d'eau, c'est ça") ==
           Tokens{"qu'", "il", "boit", "d'", "eau", ",", "c'", "est", "ça"});
-    CHECK(tokenize("jusqu'à L'Hôtel") == Tokens{"jusqu'", "à", "l'", "hôtel"});
+    CHECK(fr("jusqu'à L'Hôtel") == Tokens{"jusqu'", "à", "l'", "hôtel"});
     // the typographic apostrophe is normalised
-    CHECK(tokenize("l’homme qu’il") == Tokens{"l'", "homme", "qu'", "il"});
+    CHECK(fr("l’homme qu’il") == Tokens{"l'", "homme", "qu'", "il"});
     // aujourd'hui is one word: "aujourd" is not an elided article
-    CHECK(tokenize("aujourd'hui") == Tokens{"aujourd'hui"});
+    CHECK(fr("aujourd'hui") == Tokens{"aujourd'hui"});
 }
 
 TEST_CASE("tokenize: English contractions and possessives stay whole", "[tokenizer]") {
-    CHECK(tokenize("I don't know, it's John's") == Tokens{"i", "don't", "know", ",", "it's", "john's"});
-    CHECK(tokenize("the dogs' bones") == Tokens{"the", "dogs'", "bones"});
-    CHECK(tokenize("'hello'") == Tokens{"'", "hello'"});
+    CHECK(en("I don't know, it's John's") == Tokens{"i", "don't", "know", ",", "it's", "john's"});
+    CHECK(en("the dogs' bones") == Tokens{"the", "dogs'", "bones"});
+    CHECK(en("'hello'") == Tokens{"'", "hello'"});
+}
+
+TEST_CASE("tokenize: French elision applies to French only", "[tokenizer]") {
+    // English keeps its contractions whole, also when pre-tokenized the Penn way ("do n't"):
+    // with the French rule "n't" would become "n'" + "t".
+    CHECK(en("don't isn't") == Tokens{"don't", "isn't"});
+    CHECK(en("I do n't know") == Tokens{"i", "do", "n't", "know"});
+    CHECK(fr("I do n't know") == Tokens{"i", "do", "n'", "t", "know"});  // what the French rule does to it
+    CHECK(en("d'you l'm") == Tokens{"d'you", "l'm"});
+    // French splits its elided articles and pronouns; English, German, ... do not
+    CHECK(fr("l'homme") == Tokens{"l'", "homme"});
+    CHECK(en("l'homme") == Tokens{"l'homme"});
+    CHECK(tokenize("l'homme", "de") == Tokens{"l'homme"});
+    CHECK(tinyattn::data::language_name("en") == "English");
+    CHECK(tinyattn::data::language_name("fr") == "French");
+    CHECK(tinyattn::data::language_name("xx") == "xx");
 }
 
 TEST_CASE("tokenize: numbers and dates", "[tokenizer]") {
-    CHECK(tokenize("03/03/2021") == Tokens{"03", "/", "03", "/", "2021"});
-    CHECK(tokenize("Mar 3, 21") == Tokens{"mar", "3", ",", "21"});
-    CHECK(tokenize("2021-03-03") == Tokens{"2021-03-03"});
-    CHECK(tokenize("3.5 1,000 3rd") == Tokens{"3.5", "1,000", "3rd"});
-    CHECK(tokenize("end 3.") == Tokens{"end", "3", "."});
-    CHECK(tokenize("- 5 -x") == Tokens{"-", "5", "-", "x"});
+    CHECK(fr("03/03/2021") == Tokens{"03", "/", "03", "/", "2021"});
+    CHECK(fr("Mar 3, 21") == Tokens{"mar", "3", ",", "21"});
+    CHECK(fr("2021-03-03") == Tokens{"2021-03-03"});
+    CHECK(fr("3.5 1,000 3rd") == Tokens{"3.5", "1,000", "3rd"});
+    CHECK(fr("end 3.") == Tokens{"end", "3", "."});
+    CHECK(fr("- 5 -x") == Tokens{"-", "5", "-", "x"});
 }
 
 TEST_CASE("tokenize: is a fixed point on its own output", "[tokenizer]") {
@@ -89,22 +109,22 @@ TEST_CASE("tokenize: is a fixed point on its own output", "[tokenizer]") {
         "l' homme",  // already tokenized
     };
     for (const std::string& s : samples) {
-        const Tokens once = tokenize(s);
+        const Tokens once = fr(s);
         INFO(s << " -> " << join(once));
-        CHECK(tokenize(join(once)) == once);
+        CHECK(fr(join(once)) == once);
     }
 }
 
 TEST_CASE("tokenize: invalid UTF-8 throws naming the byte offset", "[tokenizer]") {
     // "caf" then a lone Latin-1 é (0xE9), as in a file saved in the wrong encoding
     const std::string latin1 = std::string("caf") + char(0xE9) + " noir";
-    CHECK_THROWS_WITH(tokenize(latin1), Catch::Contains("byte offset 3"));
+    CHECK_THROWS_WITH(fr(latin1), Catch::Contains("byte offset 3"));
     // a truncated 2-byte sequence at the end
-    CHECK_THROWS_WITH(tokenize(std::string("ab") + char(0xC3)), Catch::Contains("byte offset 2"));
+    CHECK_THROWS_WITH(fr(std::string("ab") + char(0xC3)), Catch::Contains("byte offset 2"));
     // an overlong encoding of '/' (0xC0 0xAF) is rejected
-    CHECK_THROWS_WITH(tokenize(std::string("x") + char(0xC0) + char(0xAF)), Catch::Contains("byte offset 1"));
+    CHECK_THROWS_WITH(fr(std::string("x") + char(0xC0) + char(0xAF)), Catch::Contains("byte offset 1"));
     // a UTF-16 surrogate encoded in UTF-8 (ED A0 80) is rejected
-    CHECK_THROWS(tokenize(std::string() + char(0xED) + char(0xA0) + char(0x80)));
+    CHECK_THROWS(fr(std::string() + char(0xED) + char(0xA0) + char(0x80)));
     CHECK(tinyattn::data::find_invalid_utf8("café €") == std::string::npos);
     CHECK(tinyattn::data::find_invalid_utf8(latin1) == 3);
 }

@@ -28,6 +28,7 @@
 #include "tinyattn/data/tokenizer.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -39,15 +40,8 @@ using gen::Tokens;
 
 namespace {
 
-using gen::Adjective;
-using gen::Lexicon;
-using gen::Noun;
-using gen::Verb;
-using gen::chance;
-using gen::kAvoir;
-using gen::kEtre;
-using gen::kPouvoir;
-using gen::kRealVerbs;
+using gen::Adjective, gen::Lexicon, gen::Noun, gen::Verb, gen::chance;
+using gen::kAvoir, gen::kEtre, gen::kPouvoir, gen::kRealVerbs;
 
 // A subject or object in both languages, with what agreement needs.
 struct Phrase {
@@ -360,6 +354,8 @@ int main(int argc, char** argv) {
         const Grammar g{lex, gen::Zipf(int(lex.nouns.size()), s), gen::Zipf(int(lex.adjectives[0].size()), s),
                         gen::Zipf(int(lex.verbs[0].size()), s), gen::Zipf(int(lex.names.size()), f.real("name-zipf"))};
         const long want = f.number("pairs");
+        const std::filesystem::path parent = std::filesystem::path(f.text("out")).parent_path();
+        if (!parent.empty()) std::filesystem::create_directories(parent);
         std::ofstream out(f.text("out"), std::ios::binary);
         if (!out) throw std::runtime_error("gen_real_pairs: cannot write " + f.text("out"));
         std::unordered_set<std::string> seen;  // one line per English sentence: it has one translation
@@ -370,7 +366,7 @@ int main(int argc, char** argv) {
             if (++attempts > 50 * (want + 100)) throw std::runtime_error("gen_real_pairs: lexicon too small for --pairs");
             const Clause c = sentence(g, rng);
             const std::string en = render(c.en, false), fr = render(c.fr, true);
-            const Tokens en_tokens = tinyattn::data::tokenize(en), fr_tokens = tinyattn::data::tokenize(fr);
+            const Tokens en_tokens = tinyattn::data::tokenize(en, "en"), fr_tokens = tinyattn::data::tokenize(fr, "fr");
             if (en_tokens.size() < 3 || en_tokens.size() > 25 || fr_tokens.size() < 3 || fr_tokens.size() > 25) continue;
             if (!seen.insert(en).second) continue;
             for (const std::string& t : en_tokens) ++en_types[t];

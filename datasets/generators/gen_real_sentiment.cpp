@@ -25,6 +25,7 @@
 #include "tinyattn/data/tokenizer.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <unordered_set>
@@ -173,6 +174,8 @@ int main(int argc, char** argv) {
                           word_list(rng, kRealNegative, gen::invent_words(rng, n_adj, taken), kAdjectiveEnds, s),
                           word_list(rng, {"Tom", "Mary"}, names, {""}, 1.5)};
         const long want = f.number("sentences");
+        const std::filesystem::path parent = std::filesystem::path(f.text("out")).parent_path();
+        if (!parent.empty()) std::filesystem::create_directories(parent);
         std::ofstream out(f.text("out"), std::ios::binary);
         if (!out) throw std::runtime_error("gen_real_sentiment: cannot write " + f.text("out"));
         std::unordered_set<std::string> seen;  // each text once: a text has one label
@@ -185,7 +188,7 @@ int main(int argc, char** argv) {
             std::string phenomenon;
             const std::string text = render(sentence(lex, rng, positive, phenomenon));
             if (!seen.insert(text).second) continue;
-            for (const std::string& w : tinyattn::data::tokenize(text)) ++types[w];
+            for (const std::string& w : tinyattn::data::tokenize(text, "en")) ++types[w];
             const std::string label = positive ? "pos" : "neg";
             ++cells[phenomenon][label];
             out << text << '\t' << label << (f.number("phenomena") ? "\t" + phenomenon : "") << '\n';

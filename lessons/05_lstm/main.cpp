@@ -88,13 +88,14 @@ float walk_gates(const LSTMClassifier& model, const tasks::TextData& data, int i
 int main(int argc, char** argv) {
     LessonInfo info("05_lstm", "the LSTM gate by gate: a sentiment classifier on the final state, compared with lesson 04");
     info.trains = true;
+    info.text_data = true;
     info.default_epochs = 3;
     info.quick_epochs = 2;
     info.data_help = tasks::kLabelledDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
 
     // 1. Data, exactly as in lesson 04.
-    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume);
+    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume, opt.min_freq, opt.max_vocab);
     if (opt.quick) tasks::keep_first(data.train, 6000);
     std::printf("data: %s · train %d, valid %d, test %d sentences · vocabulary %d words\n", data.source.c_str(),
                 data.train.size(), data.valid.size(), data.test.size(), data.vocab.size());
@@ -131,10 +132,11 @@ int main(int argc, char** argv) {
                                                data.source, test);
     tasks::write_results(plots + "05_lstm_results.txt", "LSTM", data.source, test);
     std::printf("results for lesson 09: %s05_lstm_results.txt\n", plots.c_str());
-    print_outputs(opt);
 
     Report report;
     tasks::report_results(report, info.name, config.epochs, test, trained);
+    tasks::save_test_results(report, opt, info.name, data, test);  // predictions file, accuracy with/without <unk>
+    print_outputs(opt);
     report.set("gate_walk_max_difference", difference);
     report.write(opt.report);
     return 0;

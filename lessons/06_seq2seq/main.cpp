@@ -21,6 +21,8 @@ using namespace tinyattn;
 int main(int argc, char** argv) {
     LessonInfo info("06_seq2seq", "encoder-decoder without attention on toy English→French: BLEU falls with length");
     info.trains = true;
+    info.text_data = true;
+    info.translation = true;
     info.default_epochs = 2;
     info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
@@ -37,9 +39,10 @@ int main(int argc, char** argv) {
     long step = loaded.step;
     const tasks::EncodedPairs train_set = opt.quick ? tasks::head(data.train, 6000) : data.train;
     const size_t test_size = opt.quick ? 200 : data.test.size();
-    std::printf("corpus %s: %zu train / %zu test pairs, vocab %d English / %d French tokens\n",
+    std::printf("corpus %s: %zu train / %zu test pairs, vocab %d %s / %d %s tokens\n",
                 data.pairs.name.c_str(), train_set.size(), data.test.size(), data.src_vocab.size(),
-                data.tgt_vocab.size());
+                data::language_name(data.pairs.src_lang).c_str(), data.tgt_vocab.size(),
+                data::language_name(data.pairs.tgt_lang).c_str());
 
     // ---- 2. Model: the flagship's encoder and decoder, but ctx_t = h_S at every step ----------------
     models::Seq2SeqConfig cfg;
@@ -57,9 +60,12 @@ int main(int argc, char** argv) {
 
     // ---- 3. Train ---------------------------------------------------------------------------------
     const int epochs = opt.epochs;  // the total: a resumed run trains the rest
+    tasks::TrainConfig tc{32, 1.0, opt.seed};
+    tc.print_estimate = true;  // parameters, checkpoint size and epoch time, before the first epoch
+    tc.stopping = tasks::early_stopping(opt, loaded);  // --patience, --keep-last
     Timer training;
     const double train_loss = tasks::train_epochs(
-        tasks::seq2seq_trainee(model), adam, data, train_set, {32, 1.0, opt.seed}, "06_seq2seq", opt.checkpoint, first_epoch, epochs, step);
+        tasks::seq2seq_trainee(model), adam, data, train_set, tc, "06_seq2seq", opt.checkpoint, first_epoch, epochs, step);
     const double train_seconds = training.seconds();
     tasks::print_training_summary(first_epoch, epochs, step, train_seconds, train_loss);
 
@@ -77,6 +83,7 @@ int main(int argc, char** argv) {
     report.set("corpus", data.pairs.name);
     report.set("test_sentences", ev.sentences);
     report.set("test_bleu", ev.bleu);
+    tasks::save_test_results(report, opt, info.name, data, ev);  // predictions file, BLEU with/without <unk>
     report.set("test_exact_match", ev.exact_match);
     report.set("bleu_shortest_bucket", ev.buckets.front().bleu);
     report.set("bleu_longest_bucket", ev.buckets.back().bleu);

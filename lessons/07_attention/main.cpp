@@ -123,6 +123,8 @@ std::vector<BleuBucket> baseline_buckets(const LessonOptions& opt, const Transla
 int main(int argc, char** argv) {
     LessonInfo info("07_attention", "Bahdanau attention on toy English→French and dates: alignments, BLEU by length");
     info.trains = true;
+    info.text_data = true;
+    info.translation = true;
     info.default_epochs = 2;
     info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
@@ -140,9 +142,10 @@ int main(int argc, char** argv) {
     long step = loaded.step;
     const tasks::EncodedPairs train_set = opt.quick ? tasks::head(data.train, 6000) : data.train;
     const size_t test_size = opt.quick ? 200 : data.test.size();
-    std::printf("corpus %s: %zu train / %zu valid / %zu test pairs, vocab %d English / %d French tokens\n",
+    std::printf("corpus %s: %zu train / %zu valid / %zu test pairs, vocab %d %s / %d %s tokens\n",
                 data.pairs.name.c_str(), train_set.size(), data.valid.size(), data.test.size(),
-                data.src_vocab.size(), data.tgt_vocab.size());
+                data.src_vocab.size(), data::language_name(data.pairs.src_lang).c_str(),
+                data.tgt_vocab.size(), data::language_name(data.pairs.tgt_lang).c_str());
 
     // ---- 2. Model: W1 (emb 64, hidden 128, Bahdanau attention with attn dim 128) ----------------
     models::Seq2SeqConfig cfg;
@@ -166,6 +169,8 @@ int main(int argc, char** argv) {
     std::vector<int> snapshot_epochs{first_epoch};
     const int epochs = opt.epochs;  // the total: a resumed run trains the rest
     tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tc.stopping = tasks::early_stopping(opt, loaded);  // --patience, --keep-last
+    tc.print_estimate = true;  // parameters, checkpoint size and epoch time, before the first epoch
     Timer timer;
     const double train_loss = tasks::train_epochs(tasks::seq2seq_trainee(model), adam, data, train_set, tc, "07_attention", opt.checkpoint,
                                                   first_epoch, epochs, step, [&](int epoch) {
@@ -244,11 +249,13 @@ int main(int argc, char** argv) {
                 tasks::bucket_label(longest).c_str(), longest.bleu, plain.back().bleu);
 
     if (!opt.data.empty())  // a learner's file: how the rare words fare (compare a run with --bpe)
-        tasks::report_bleu_by_word_rarity(tasks::bleu_by_word_rarity(ev, data.pairs.train), report);
+        tasks::report_bleu_by_word_rarity(tasks::bleu_by_word_rarity(ev, data.pairs.train),
+                                          tasks::unseen_target_words(ev, data.pairs.train), report);
     report.set("bpe_merges", data.subwords.merges);
     report.set("corpus", data.pairs.name);
     report.set("test_sentences", ev.sentences);
     report.set("test_bleu", ev.bleu);
+    tasks::save_test_results(report, opt, info.name, data, ev);  // predictions file, BLEU with/without <unk>
     report.set("test_exact_match", ev.exact_match);
     report.set("train_seconds", train_seconds);
     report.set("epochs", snapshot_epochs.back());
@@ -270,7 +277,7 @@ int main(int argc, char** argv) {
         long dstep = 0;
         Timer dtimer;
         const std::string dckpt = std::filesystem::path(opt.checkpoint).replace_extension("").string() + "_dates.ckpt";
-        tasks::train_epochs(tasks::seq2seq_trainee(dmodel), dadam, dates, opt.quick ? tasks::head(dates.train, 3000) : dates.train, tc,
+        tasks::train_epochs(tasks::seq2seq_trainee(dmodel), dadam, dates, opt.quick ? tasks::head(dates.train, 3000) : dates.train, {kBatchSize, 1.0, opt.seed},
                             "07_attention", dckpt, 0, opt.quick ? 1 : kDateEpochs, dstep);
         const double dseconds = dtimer.seconds();
         const tasks::TranslationEval dev = tasks::evaluate_translation(dmodel, dates, opt.quick ? 100 : dates.test.size(),

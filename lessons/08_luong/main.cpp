@@ -158,7 +158,10 @@ Result run_variant(const Variant& v, bool input_feeding, bool scaled, const Less
     r.variant = &v;
     r.parameters = model->parameter_count();
     r.steps = loaded.step;
-    const tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tc.stopping = tasks::early_stopping(opt, {});  // --patience, --keep-last, per variant:
+    if (!opt.resume.empty())  // each variant's early-stopping state is in its own checkpoint
+        tc.stopping.load_state(io::read_checkpoint(variant_path(opt.resume, v)).metadata, variant_path(opt.resume, v));
     tasks::Trainee trainee = tasks::seq2seq_trainee(*model);
     trainee.config = variant_config(*model, v, input_feeding, scaled);  // which Luong decoder, for checkpoints and --resume
     if (!opt.resume.empty())
@@ -196,6 +199,8 @@ int main(int argc, char** argv) {
                     "--input-feeding (feed h̃_{t-1} into the next step), --unscaled (the paper's raw scores, not "
                     "/√H). --checkpoint/--resume take one base path (one file per variant)");
     info.trains = true;
+    info.text_data = true;
+    info.translation = true;
     info.default_epochs = 1;
     info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
@@ -211,9 +216,10 @@ int main(int argc, char** argv) {
     const size_t test_size = opt.quick ? 100 : data.test.size();
     const int epochs = opt.epochs;  // the total: a resumed run trains the rest
     std::printf("corpus %s: training each variant on %zu of %zu train pairs for %d epoch(s); %zu test pairs; "
-                "vocab %d English / %d French\n",
+                "vocab %d %s / %d %s\n",
                 data.pairs.name.c_str(), train_set.size(), data.train.size(), epochs, test_size,
-                data.src_vocab.size(), data.tgt_vocab.size());
+                data.src_vocab.size(), data::language_name(data.pairs.src_lang).c_str(),
+                data.tgt_vocab.size(), data::language_name(data.pairs.tgt_lang).c_str());
     std::printf("Adam lr %g, batch %d, clipping at norm 1; local-p window D = %d; input feeding %s; scores %s\n",
                 opt.quick ? kQuickLearningRate : kLearningRate, kBatchSize, kWindow, input_feeding ? "on" : "off",
                 scaled ? "scaled by 1/sqrt(H)" : "unscaled");
@@ -250,8 +256,11 @@ int main(int argc, char** argv) {
         grid[0].push_back(plot::make_panel("08_luong", r.alignment, cols, rows, -1, -1,
                                            r.variant->name));
     }
-    const std::string align_path = (fs::path(opt.plots_dir) / "08_luong_alignments").string();
-    const std::string title = "seven attention scores (teacher forcing on the reference)";
+    // The side runs (--unscaled, --input-feeding) name their figures, so they never overwrite the default run's.
+    const std::string variant = std::string(scaled ? "" : "_unscaled") + (input_feeding ? "_input_feeding" : "");
+    const std::string align_path = (fs::path(opt.plots_dir) / ("08_luong_alignments" + variant)).string();
+    const std::string title = "seven attention scores (teacher forcing on the reference)" +
+                              std::string(scaled ? "" : ", unscaled") + (input_feeding ? ", input feeding" : "");
     std::cout << "\n" << plot::panel_grid_figure(align_path, grid, title, 1.0f, "08_luong");
 
     // BLEU by source length for the seven, one bar each.
@@ -262,7 +271,7 @@ int main(int argc, char** argv) {
         series.push_back(s);
     }
     std::cout << "\n"
-              << plot::bucket_bars((fs::path(opt.plots_dir) / "08_luong_bleu_by_length").string(),
+              << plot::bucket_bars((fs::path(opt.plots_dir) / ("08_luong_bleu_by_length" + variant)).string(),
                                    tasks::bucket_labels(results[0].eval.buckets), series,
                                    {.title = "test BLEU by source length, seven attention scores",
                                     .x_label = "source words (sentences)", .y_label = "corpus BLEU-4 (0 to 1)"});
@@ -289,6 +298,7 @@ int main(int argc, char** argv) {
         min_bleu = std::min(min_bleu, r.eval.bleu);
     }
     report.set("min_test_bleu", min_bleu);
+    tasks::save_test_results(report, opt, "08_luong", data, results[1].eval);  // the general model's predictions
     report.set("reorder_sentences", double(results[0].reorder.n));
     report.set("total_seconds", total.seconds());
     report.write(opt.report);

@@ -220,6 +220,7 @@ int main(int argc, char** argv) {
     LessonInfo info("09_self_attentive_sentiment",
                     "self-attentive sentiment (Lin et al. 2017): BiLSTM + attention pooling with its penalty");
     info.trains = true;
+    info.text_data = true;
     info.default_epochs = 3;
     info.quick_epochs = 2;
     info.data_help = tasks::kLabelledDataFormat;
@@ -227,7 +228,7 @@ int main(int argc, char** argv) {
     const float penalty_coef = 1.0f;
 
     // 1. Data, as in lessons 04 and 05.
-    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume);
+    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume, opt.min_freq, opt.max_vocab);
     if (opt.quick) tasks::keep_first(data.train, 5000);
     std::printf("data: %s · train %d, valid %d, test %d sentences · vocabulary %d words\n", data.source.c_str(),
                 data.train.size(), data.valid.size(), data.test.size(), data.vocab.size());
@@ -324,9 +325,10 @@ int main(int argc, char** argv) {
         std::cout << plot::attention_heatmap(plots + "09_hops_penalty_" + tag,
                                              attention_of(*short_model, data.test, shown).hops, words, hop_names, heat);
     }
-    print_outputs(opt);
 
     tasks::report_results(report, info.name, config.epochs, test, trained);
+    tasks::save_test_results(report, opt, info.name, data, test);  // predictions file, accuracy with/without <unk>
+    print_outputs(opt);
     report.write(opt.report);
     return 0;
 }

@@ -114,6 +114,7 @@ tasks::TranslationEval evaluate(TransformerSeq2Seq& model, const TranslationData
         lengths.push_back(int(e.translations.back().src.size()));
     }
     e.sentences = int(refs.size());
+    tasks::score_unknown_words(e, data);  // ⟨unk:word⟩ marks, BLEU with and without unknown words
     e.bleu = corpus_bleu(refs, hyps).bleu;
     e.exact_match = exact_match(refs, hyps);
     e.buckets = bleu_by_length(lengths, refs, hyps, edges);
@@ -179,6 +180,8 @@ MaskCheck check_masks(const models::TransformerSeq2SeqOutput& o, const data::Bat
 int main(int argc, char** argv) {
     LessonInfo info("10_transformer", "a tiny Transformer on toy English→French: every head of every layer");
     info.trains = true;
+    info.text_data = true;
+    info.translation = true;
     info.default_epochs = 1;
     info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
@@ -196,9 +199,10 @@ int main(int argc, char** argv) {
     const tasks::EncodedPairs train_set = opt.quick ? tasks::head(data.train, 8000) : data.train;
     const tasks::EncodedPairs valid_set = opt.quick ? tasks::head(data.valid, 200) : data.valid;
     const size_t test_size = opt.quick ? 200 : data.test.size();
-    std::printf("corpus %s: %zu train / %zu valid / %zu test pairs, vocab %d English / %d French tokens\n",
+    std::printf("corpus %s: %zu train / %zu valid / %zu test pairs, vocab %d %s / %d %s tokens\n",
                 data.pairs.name.c_str(), train_set.size(), data.valid.size(), data.test.size(),
-                data.src_vocab.size(), data.tgt_vocab.size());
+                data.src_vocab.size(), data::language_name(data.pairs.src_lang).c_str(),
+                data.tgt_vocab.size(), data::language_name(data.pairs.tgt_lang).c_str());
 
     // ---- 2. Model: W4 (d_model 128, 4 heads, ff 512, 2 + 2 pre-LN layers) ------------------------
     models::TransformerConfig cfg;
@@ -224,6 +228,8 @@ int main(int argc, char** argv) {
     LossCurve curve;
     double valid_loss = 0.0;
     tasks::TrainConfig tc{kBatchSize, 1.0, opt.seed};
+    tc.stopping = tasks::early_stopping(opt, loaded);  // --patience, --keep-last
+    tc.print_estimate = true;  // parameters, checkpoint size and epoch time, before the first epoch
     tc.after_step = [&](long done, float loss) {
         schedule.step();
         curve.sum += loss;
@@ -324,11 +330,13 @@ int main(int argc, char** argv) {
               << "\n";
 
     if (!opt.data.empty())  // a learner's file: how the rare words fare (compare a run with --bpe)
-        tasks::report_bleu_by_word_rarity(tasks::bleu_by_word_rarity(ev, data.pairs.train), report);
+        tasks::report_bleu_by_word_rarity(tasks::bleu_by_word_rarity(ev, data.pairs.train),
+                                          tasks::unseen_target_words(ev, data.pairs.train), report);
     report.set("bpe_merges", data.subwords.merges);
     report.set("corpus", data.pairs.name);
     report.set("test_sentences", ev.sentences);
     report.set("test_bleu", ev.bleu);
+    tasks::save_test_results(report, opt, info.name, data, ev);  // predictions file, BLEU with/without <unk>
     report.set("test_exact_match", ev.exact_match);
     report.set("test_bleu_beam4", beam.bleu);
     report.set("beam_sentences", beam.sentences);

@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
                     "and the sentences beam search fixes. --resume build/07_attention.ckpt --epochs 0 decodes "
                     "with lesson 07's saved model");
     info.trains = true;
+    info.text_data = true;
+    info.translation = true;
     info.default_epochs = 1;
     info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
@@ -114,7 +116,7 @@ int main(int argc, char** argv) {
                 data.pairs.name.c_str(), train_set.size(), test_size, model.parameter_count(), new_epochs);
     Timer timer;
     const double train_loss =
-        tasks::train_epochs(tasks::seq2seq_trainee(model), adam, data, train_set, {kBatchSize, 1.0, opt.seed}, "11_decoding", opt.checkpoint,
+        tasks::train_epochs(tasks::seq2seq_trainee(model), adam, data, train_set, {kBatchSize, 1.0, opt.seed, {}, false, tasks::early_stopping(opt, loaded)}, "11_decoding", opt.checkpoint,
                             loaded.first_epoch, epochs, step);
     const double train_seconds = timer.seconds();
     tasks::print_training_summary(loaded.first_epoch, epochs, step, train_seconds, train_loss);
@@ -161,8 +163,8 @@ int main(int argc, char** argv) {
         if (b_ok && !g_ok) {
             ++fixed;
             if (shown++ < 4)
-                std::printf("  EN      %s\n  greedy  %s   (log P %.3f)\n  beam 5  %s   (log P %.3f) ✓\n\n",
-                            data::join(data.pairs.test[i].src).c_str(), data::join(greedy.outputs[i]).c_str(),
+                std::printf("  %-7s %s\n  greedy  %s   (log P %.3f)\n  beam 5  %s   (log P %.3f) ✓\n\n",
+                            data::language_name(data.pairs.src_lang).c_str(), data::join(data.pairs.test[i].src).c_str(), data::join(greedy.outputs[i]).c_str(),
                             greedy.hyps[i].log_prob, data::join(k5.outputs[i]).c_str(), k5.hyps[i].log_prob);
         }
     }

@@ -175,6 +175,7 @@ int main(int argc, char** argv) {
     LessonInfo info("15_self_attention_classifier",
                     "a Transformer-encoder sentiment classifier; what its heads attend to, and what each is worth");
     info.trains = true;
+    info.text_data = true;
     info.default_epochs = 12;
     info.quick_epochs = 6;
     info.data_help = tasks::kLabelledDataFormat;
@@ -182,7 +183,7 @@ int main(int argc, char** argv) {
     const std::string plots = opt.plots_dir + "/";
 
     // 1. Data and the word classes.
-    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume);
+    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume, opt.min_freq, opt.max_vocab);
     const std::map<std::string, int> lexicon =
         load_lexicon(std::string(TINYATTN_SOURCE_DIR) + "/datasets/toy-sentiment/lexicon.tsv");
     std::printf("data: %s · train %d, valid %d, test %d sentences · vocabulary %d words · lexicon %zu words\n",
@@ -215,6 +216,7 @@ int main(int argc, char** argv) {
     Report report;
     report.set("lesson", info.name);
     report.set("test_accuracy", test.accuracy);
+    tasks::save_test_results(report, opt, info.name, data, test);  // predictions file, accuracy with/without <unk>
     const bool phenomena = data.source.find("toy-sentiment") != std::string::npos;
     if (phenomena) {
         report.set("negation_accuracy", test.accuracy_of("negation"));

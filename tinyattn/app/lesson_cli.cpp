@@ -27,6 +27,7 @@ namespace fs = std::filesystem;
 
 constexpr int kMaxThreads = 64;     // more threads than this only queue for the same cores
 constexpr int kMaxEpochs = 100000;  // a typo guard; a lesson's full run is a few epochs
+constexpr int kMaxCount = 100000000;  // --min-freq, --max-vocab: more than any file holds
 constexpr int kMaxBpeMerges = 100000;  // real systems use 10k-50k; more than a toy model can use
 
 // ---- how a lesson ends on an error ---------------------------------------------------------
@@ -87,6 +88,37 @@ static void print_usage(const LessonInfo& info, std::FILE* to) {
             std::fprintf(to, "  --bpe N           subword pieces: N byte-pair-encoding merges a side, learned on the\n");
             std::fprintf(to, "                    training split (0 to %d; default 0: whole words)\n", kMaxBpeMerges);
         }
+    }
+    if (info.text_data) {
+        std::fprintf(to, "  --min-freq N      training words seen fewer than N times become <unk>, so <unk> is trained\n");
+        if (info.translation)
+            std::fprintf(to, "                    (default 1 on the shipped corpus or with --bpe: every token kept; %d with\n"
+                             "                    --data)\n", kOwnDataMinFreq);
+        else
+            std::fprintf(to, "                    (default 1: every word kept, also with --data; see the chapter)\n");
+        std::fprintf(to, "  --max-vocab N     keep at most N tokens (with the 4 specials) of each vocabulary, the most\n");
+        if (info.translation)
+            std::fprintf(to, "                    frequent; the rest become <unk> (default 0: no cap; %d with --data)\n",
+                         kOwnDataMaxVocab);
+        else
+            std::fprintf(to, "                    frequent; the rest become <unk> (default 0: no cap)\n");
+        std::fprintf(to, "  --patience N      early stopping: stop after N epochs without a better validation score\n");
+        std::fprintf(to, "                    (%s); keep the best epoch in the checkpoint and for the test numbers\n",
+                     info.translation ? "valid loss per token" : "valid accuracy");
+        std::fprintf(to, "                    (default: off on the shipped corpus, %d with --data; 0: off, last epoch kept)\n",
+                     kOwnDataPatience);
+        std::fprintf(to, "  --keep-last       with early stopping, also save the last epoch to <checkpoint>.last\n");
+        if (info.translation) {
+            std::fprintf(to, "  --src-lang CODE   language of column 1 (default en), for the tokenizer's rules: only fr\n");
+            std::fprintf(to, "                    splits elisions (l'homme -> l' homme); en keeps don't whole\n");
+            std::fprintf(to, "  --tgt-lang CODE   language of column 2 (default fr)\n");
+        }
+        std::fprintf(to, "\nThe test split's predictions go next to the figures, %s_test_predictions.tsv:\n%s\n",
+                     info.name.c_str(),
+                     info.translation ? "source<TAB>reference<TAB>output" : "text<TAB>label<TAB>prediction<TAB>confidence");
+        std::fprintf(to, "with the words the model reads as <unk> shown as ⟨unk:word⟩ (there and in what it prints).\n");
+    }
+    if (info.trains) {
         std::fprintf(to, "\nCtrl-C saves the checkpoint and stops (exit status 130).\n");
     }
     std::fprintf(to, "A mistake ends with one line \"%s: error: ...\": exit status 1, or 2 for a bad option.\n",
@@ -104,6 +136,17 @@ long long parse_number(const std::string& flag, const std::string& text, long lo
                               ", got '" + text + "' (see --help)",
                           2);
     return n;
+}
+
+// A language code such as "en" or "fr": 2 or 3 lower-case ASCII letters, else a usage error.
+static std::string language_code(const std::string& flag, const std::string& text) {
+    bool ok = text.size() == 2 || text.size() == 3;
+    for (char c : text) ok = ok && c >= 'a' && c <= 'z';
+    if (!ok)
+        lesson_error_exit(flag + " needs a language code of 2 or 3 lower-case letters such as en or fr, got '" + text +
+                              "' (see --help)",
+                          2);
+    return text;
 }
 
 // Can a file be created in `dir`? Creates the directory if needed, then a probe file, and
@@ -143,7 +186,7 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info) {
     std::set_terminate(on_uncaught_exception);
     LessonOptions opt;
     opt.checkpoint = std::string(TINYATTN_SOURCE_DIR) + "/build/" + info.name + ".ckpt";
-    bool plots_given = false;
+    bool plots_given = false, min_freq_given = false, max_vocab_given = false, patience_given = false;
     auto usage_error = [&](const std::string& message) { lesson_error_exit(message + " (see --help)", 2); };
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -165,12 +208,24 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info) {
         else if (info.trains && arg == "--data") opt.data = value();
         else if (info.trains && arg == "--resume") opt.resume = value();
         else if (info.trains && arg == "--checkpoint") opt.checkpoint = value();
+        else if (info.text_data && arg == "--min-freq") { opt.min_freq = int(parse_number(arg, value(), 1, kMaxCount)); min_freq_given = true; }
+        else if (info.text_data && arg == "--max-vocab") { opt.max_vocab = int(parse_number(arg, value(), 5, kMaxCount)); max_vocab_given = true; }
+        else if (info.text_data && arg == "--patience") { opt.patience = int(parse_number(arg, value(), 0, kMaxEpochs)); patience_given = true; }
+        else if (info.text_data && arg == "--keep-last") opt.keep_last = true;
+        else if (info.translation && arg == "--src-lang") opt.src_lang = language_code(arg, value());
+        else if (info.translation && arg == "--tgt-lang") opt.tgt_lang = language_code(arg, value());
         else if (info.subwords && arg == "--bpe") opt.bpe = int(parse_number(arg, value(), 0, kMaxBpeMerges));
         else usage_error("unknown option '" + arg + "'");
     }
     // --epochs is the total everywhere. --quick picks the short default but never overrides an
     // --epochs the learner typed.
     if (!opt.epochs_given) opt.epochs = opt.quick ? info.quick_epochs : info.default_epochs;
+    // --data in words (not --bpe, whose vocabulary is its pieces): rare words become <unk>, at most
+    // kOwnDataMaxVocab a side.
+    const bool own_words = info.translation && !opt.data.empty() && opt.bpe == 0;
+    if (own_words && !min_freq_given) opt.min_freq = kOwnDataMinFreq;
+    if (own_words && !max_vocab_given) opt.max_vocab = kOwnDataMaxVocab;
+    if (info.text_data && !patience_given && !opt.data.empty()) opt.patience = kOwnDataPatience;
     if (!plots_given)  // plots/ holds the README's figures: only a full run on the shipped data writes there
         opt.plots_dir = std::string(TINYATTN_SOURCE_DIR) + (opt.quick || !opt.data.empty() ? "/build/plots" : "/plots");
 
@@ -187,6 +242,10 @@ LessonOptions parse_lesson_args(int argc, char** argv, const LessonInfo& info) {
 }
 
 // ---- what a run leaves behind -----------------------------------------------------------------
+static std::vector<std::pair<std::string, std::string>> g_outputs;  // (what, path), from note_output
+
+void note_output(const std::string& what, const std::string& path) { g_outputs.push_back({what, path}); }
+
 void print_outputs(const LessonOptions& opt) {
     std::string figures;
     for (const std::string& base : plot::figures_written()) {
@@ -195,6 +254,7 @@ void print_outputs(const LessonOptions& opt) {
         if (figures.find(" " + name) == std::string::npos) figures += " " + name;
     }
     if (!figures.empty()) std::printf("figures (%s):%s\n", opt.plots_dir.c_str(), figures.c_str());
+    for (const auto& [what, path] : g_outputs) std::printf("%s: %s\n", what.c_str(), path.c_str());
     std::error_code ec;
     if (!opt.checkpoint.empty() && fs::exists(opt.checkpoint, ec) && fs::last_write_time(opt.checkpoint, ec) >= g_start)
         std::printf("checkpoint: %s\n", opt.checkpoint.c_str());

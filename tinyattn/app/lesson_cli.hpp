@@ -28,7 +28,22 @@ struct LessonInfo {
     int quick_epochs = 1;     // --epochs under --quick when it is not given
     std::string data_help;    // the --data file format, for --help
     bool subwords = false;    // a translation lesson that also takes --bpe N (tasks/subword_data.hpp)
+    bool text_data = false;   // text lessons (05-11, 15): also --min-freq, --max-vocab, --patience, --keep-last
+    bool translation = false; // sentence pairs: also --src-lang and --tgt-lang
 };
+
+// The defaults for a learner's own --data (the shipped toy corpora keep every word and train
+// their fixed number of epochs, so their results do not change):
+// A word seen once in a sentence-pair file's training split becomes <unk>. The sentiment lessons
+// keep every word (1): on gen_real_sentiment's file min-freq 2 averaged 92.5% test accuracy
+// against 94.1% (three seeds, lesson 09's chapter) — a sentiment word seen once still says its label.
+inline constexpr int kOwnDataMinFreq = 2;
+// A sentence-pair --data file, in words (not --bpe, whose size is its merges): each vocabulary keeps
+// at most this many tokens (with the specials). Why a cap: the output layer and its softmax cost ∝
+// the target vocabulary, and a whole real file (Tatoeba's 142k pairs: 25k French word types) would
+// spend almost all of each step there (measured in lessons/07_attention/README.md, "A big file").
+inline constexpr int kOwnDataMaxVocab = 4000;
+inline constexpr int kOwnDataPatience = 3;  // stop after 3 epochs without a better validation score
 
 struct LessonOptions {
     uint64_t seed = 1;
@@ -45,6 +60,18 @@ struct LessonOptions {
                               // for --quick and --data runs, which never replace them
     std::string checkpoint;   // --checkpoint FILE: where to save (default: build/<lesson>.ckpt)
     int bpe = 0;              // --bpe N: N byte-pair merges a side (0: words)
+    // Vocabulary (training lessons): words seen fewer than min_freq times in the training split
+    // become <unk>, so <unk> is trained; max_vocab caps the size (0: none). --min-freq's default:
+    // 1 on the shipped corpus (every word kept), kOwnDataMinFreq with --data.
+    int min_freq = 1;
+    int max_vocab = 0;
+    // Early stopping: stop after `patience` epochs without a better validation score and keep the
+    // best epoch's weights (0: off, every epoch is trained and the last is kept). Default: off on
+    // the shipped corpus, kOwnDataPatience with --data. keep_last: also save <checkpoint>.last.
+    int patience = 0;
+    bool keep_last = false;
+    // The languages of the pair file's two columns (translation lessons): data::tokenize's rules.
+    std::string src_lang = "en", tgt_lang = "fr";
 };
 
 // Parses argv; prints --help and exits 0, or prints the error and exits 2. Numbers are checked
@@ -67,6 +94,9 @@ long long parse_number(const std::string& flag, const std::string& text, long lo
 //     figures (build/plots): 07_attention_reorder.png 07_attention_evolution.png ...
 //     checkpoint: build/07_attention.ckpt
 void print_outputs(const LessonOptions& opt);
+// Notes a file this run wrote besides figures, which print_outputs then lists as "<what>: <path>"
+// (e.g. "test predictions: build/plots/07_attention_test_predictions.tsv").
+void note_output(const std::string& what, const std::string& path);
 
 // True when a run starting at `first_epoch` (0, or a resumed checkpoint's) has no epoch left
 // before the total `epochs`; then it also says so: "checkpoint is at epoch 3 of 3: nothing to

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
+#include <tuple>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
@@ -98,47 +100,94 @@ Bpe learn_bpe_reference(const std::vector<Tokens>& sentences, int num_merges) {
 
 // The incremental version keeps the pair counts between merges. A merge of (a, b) only changes
 // the words that hold "a b": each of them takes its pairs out of the counts, is merged, and puts
-// its new pairs back. `by_count` keeps the pairs sorted by (-count, pair), so its first entry is
-// the pair the reference would pick, ties broken the same way.
+// its new pairs back. `by_count` keeps the pairs sorted by count (largest first), ties by the
+// pair's strings, so its first entry is the pair the reference would pick. Symbols are numbered
+// (a pair is then one 64-bit key): comparing and hashing strings was most of the time.
 namespace {
-struct PairCounts {
-    std::map<SymbolPair, long> count;
-    std::set<std::pair<long, SymbolPair>> by_count;           // (-count, pair)
-    std::map<SymbolPair, std::set<size_t>> words_with;        // pair -> words that held it (some no longer do)
-
-    void change(const SymbolPair& pair, long delta) {
-        long& c = count[pair];
-        if (c > 0) by_count.erase({-c, pair});
-        c += delta;
-        if (c > 0) by_count.insert({-c, pair});
-        else count.erase(pair);
+struct Symbols {
+    std::vector<std::string> names;                // id -> symbol
+    std::unordered_map<std::string, int> ids;      // symbol -> id
+    int id(const std::string& name) {
+        const auto [it, added] = ids.emplace(name, int(names.size()));
+        if (added) names.push_back(name);
+        return it->second;
     }
-    void add_word(const WordTable& words, size_t w, long sign) {
-        const Tokens& s = words.symbols[w];
-        for (size_t i = 0; i + 1 < s.size(); ++i) {
-            const SymbolPair pair{s[i], s[i + 1]};
-            change(pair, sign * words.counts[w]);
-            if (sign > 0) words_with[pair].insert(w);
+};
+
+uint64_t key(int a, int b) { return (uint64_t(uint32_t(a)) << 32) | uint32_t(b); }
+
+struct PairCounts {
+    struct Entry {
+        long count;
+        int a, b;
+    };
+    struct MostFrequentFirst {
+        const Symbols* symbols;
+        bool operator()(const Entry& x, const Entry& y) const {
+            if (x.count != y.count) return x.count > y.count;
+            const auto& n = symbols->names;
+            return std::tie(n[size_t(x.a)], n[size_t(x.b)]) < std::tie(n[size_t(y.a)], n[size_t(y.b)]);
+        }
+    };
+    std::unordered_map<uint64_t, long> count;
+    std::set<Entry, MostFrequentFirst> by_count;
+    std::unordered_map<uint64_t, std::vector<int>> words_with;  // pair -> words that held it (some no longer do)
+
+    explicit PairCounts(const Symbols& symbols) : by_count(MostFrequentFirst{&symbols}) {}
+
+    void change(int a, int b, long delta) {
+        long& c = count[key(a, b)];
+        if (c > 0) by_count.erase({c, a, b});
+        c += delta;
+        if (c > 0) by_count.insert({c, a, b});
+        else count.erase(key(a, b));
+    }
+    void add_word(const std::vector<int>& word, int w, long word_count, long sign) {
+        for (size_t i = 0; i + 1 < word.size(); ++i) {
+            change(word[i], word[i + 1], sign * word_count);
+            if (sign > 0) words_with[key(word[i], word[i + 1])].push_back(w);
         }
     }
 };
+
+// merge_pair on numbered symbols
+void merge_ids(std::vector<int>& word, int a, int b, int ab) {
+    std::vector<int> merged;
+    for (size_t i = 0; i < word.size(); ++i) {
+        if (i + 1 < word.size() && word[i] == a && word[i + 1] == b) {
+            merged.push_back(ab);
+            ++i;
+        } else {
+            merged.push_back(word[i]);
+        }
+    }
+    word = std::move(merged);
+}
 }  // namespace
 
 Bpe learn_bpe(const std::vector<Tokens>& sentences, int num_merges) {
-    WordTable words = count_words(sentences);
-    PairCounts pairs;
-    for (size_t w = 0; w < words.symbols.size(); ++w) pairs.add_word(words, w, +1);
+    const WordTable table = count_words(sentences);
+    Symbols symbols;
+    std::vector<std::vector<int>> words;
+    for (const Tokens& word : table.symbols) {
+        words.emplace_back();
+        for (const std::string& s : word) words.back().push_back(symbols.id(s));
+    }
+    PairCounts pairs(symbols);
+    for (size_t w = 0; w < words.size(); ++w) pairs.add_word(words[w], int(w), table.counts[w], +1);
     std::vector<SymbolPair> merges;
-    while (int(merges.size()) < num_merges && !pairs.by_count.empty() &&
-           -pairs.by_count.begin()->first >= kMinPairCount) {
-        const SymbolPair best = pairs.by_count.begin()->second;
-        merges.push_back(best);
-        const std::set<size_t> affected = std::move(pairs.words_with[best]);
-        pairs.words_with.erase(best);
-        for (size_t w : affected) {
-            pairs.add_word(words, w, -1);
-            merge_pair(words.symbols[w], best);
-            pairs.add_word(words, w, +1);
+    while (int(merges.size()) < num_merges && !pairs.by_count.empty() && pairs.by_count.begin()->count >= kMinPairCount) {
+        const int a = pairs.by_count.begin()->a, b = pairs.by_count.begin()->b;
+        merges.push_back({symbols.names[size_t(a)], symbols.names[size_t(b)]});
+        const int ab = symbols.id(merges.back().first + merges.back().second);
+        std::vector<int> affected = std::move(pairs.words_with[key(a, b)]);
+        pairs.words_with.erase(key(a, b));
+        std::sort(affected.begin(), affected.end());  // each word once
+        affected.erase(std::unique(affected.begin(), affected.end()), affected.end());
+        for (int w : affected) {
+            pairs.add_word(words[size_t(w)], w, table.counts[size_t(w)], -1);
+            merge_ids(words[size_t(w)], a, b, ab);
+            pairs.add_word(words[size_t(w)], w, table.counts[size_t(w)], +1);
         }
     }
     return Bpe::from_merges(std::move(merges));

@@ -80,7 +80,7 @@ std::vector<CaptionedImage> load_captioned_images(const std::string& dir, int si
             throw std::runtime_error(where(index, line.number, "expected 'file<TAB>caption', found " +
                                                                    std::to_string(fields.size() - 1) + " tabs"));
         const std::string file = trim(fields[0]);
-        const std::vector<std::string> words = tokenize(fields[1]);
+        const std::vector<std::string> words = tokenize(fields[1], "en");  // English captions
         if (file.empty() || words.empty())
             throw std::runtime_error(where(index, line.number, "empty file name or caption"));
         if (!pixels_of.count(file))

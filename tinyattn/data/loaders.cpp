@@ -32,8 +32,8 @@ std::vector<std::string> fields_of(const std::string& path, const Line& line, si
 
 // Tokenize one column; a column with no tokens at all (only spaces) is an error.
 std::vector<std::string> tokens_of(const std::string& path, const Line& line, const std::string& text,
-                                   const std::string& column_name) {
-    std::vector<std::string> tokens = tokenize(text);
+                                   const std::string& lang, const std::string& column_name) {
+    std::vector<std::string> tokens = tokenize(text, lang);
     if (tokens.empty()) throw std::runtime_error(where(path, line.number, column_name + " has no tokens"));
     return tokens;
 }
@@ -78,13 +78,13 @@ const std::vector<std::string>& tutorial_english_prefixes() {
 
 std::vector<SentencePair> load_pairs(const std::string& path, const PairOptions& options) {
     std::vector<std::vector<std::string>> prefixes;
-    for (const std::string& p : options.english_prefixes) prefixes.push_back(tokenize(p));
+    for (const std::string& p : options.english_prefixes) prefixes.push_back(tokenize(p, "en"));
 
     std::vector<SentencePair> pairs;
     for (const Line& line : read_lines(path, "load_pairs")) {
         const std::vector<std::string> fields = fields_of(path, line, 2, 3);
-        std::vector<std::string> english = tokens_of(path, line, fields[0], "column 1");
-        std::vector<std::string> other = tokens_of(path, line, fields[1], "column 2");
+        std::vector<std::string> english = tokens_of(path, line, fields[0], options.column1_lang, "column 1");
+        std::vector<std::string> other = tokens_of(path, line, fields[1], options.column2_lang, "column 2");
 
         if (!prefixes.empty() &&
             std::none_of(prefixes.begin(), prefixes.end(), [&](const auto& p) { return starts_with(english, p); }))
@@ -152,7 +152,7 @@ LabelledData load_labelled(const std::string& path, const LabelledOptions& optio
         LabelledExample ex;
         ex.line = line.number;
         ex.text = rows[r][text_col];
-        ex.tokens = tokens_of(path, line, ex.text, "the text column");
+        ex.tokens = tokens_of(path, line, ex.text, options.lang, "the text column");
         if (options.max_tokens > 0 && ex.tokens.size() > size_t(options.max_tokens)) {
             ex.tokens.resize(size_t(options.max_tokens));
             ++data.cut;

@@ -30,6 +30,9 @@ struct PairOptions {
     // Keep only pairs whose English side (column 1, whatever `swap` says) starts with one of
     // these phrases, compared token by token after tokenizing them (empty: keep all).
     std::vector<std::string> english_prefixes;
+    // The language of column 1 and column 2 (data::tokenize: only "fr" splits elisions such as
+    // l'homme). Tatoeba's files are English<TAB>other language.
+    std::string column1_lang = "en", column2_lang = "fr";
 };
 
 // The prefixes of the PyTorch "NLP From Scratch: Translation with a Sequence to Sequence
@@ -57,6 +60,7 @@ struct LabelledOptions {
     // Texts longer than this many tokens are cut to their first max_tokens (0: no limit), so one
     // huge line cannot make a batch of huge tensors; LabelledData::cut counts them.
     int max_tokens = 0;
+    std::string lang = "en";  // the texts' language, for data::tokenize
 };
 
 struct LabelledExample {

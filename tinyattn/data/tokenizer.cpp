@@ -63,7 +63,8 @@ void flush(std::u32string& word, std::vector<std::string>& tokens) {
 
 }  // namespace
 
-std::vector<std::string> tokenize(const std::string& text) {
+std::vector<std::string> tokenize(const std::string& text, const std::string& lang) {
+    const bool french = lang == "fr";
     std::u32string chars;
     try {
         chars = decode_utf8(text);
@@ -86,7 +87,7 @@ std::vector<std::string> tokenize(const std::string& text) {
         } else if (c == U'\'') {
             if (word.empty()) {                      // opening quote: its own token
                 tokens.push_back("'");
-            } else if (is_elision(encode_utf8(word))) {           // l' | homme
+            } else if (french && is_elision(encode_utf8(word))) {  // l' | homme
                 word.push_back(c);
                 flush(word, tokens);
             } else {                                 // don't, john's, dogs', aujourd'hui
@@ -106,6 +107,15 @@ std::vector<std::string> tokenize(const std::string& text) {
     }
     flush(word, tokens);
     return tokens;
+}
+
+std::string language_name(const std::string& lang) {
+    static const char* const names[][2] = {{"en", "English"}, {"fr", "French"}, {"de", "German"},
+                                           {"es", "Spanish"}, {"it", "Italian"}, {"pt", "Portuguese"},
+                                           {"nl", "Dutch"}};
+    for (const auto& n : names)
+        if (lang == n[0]) return n[1];
+    return lang;
 }
 
 std::string join(const std::vector<std::string>& tokens, const std::string& separator) {

@@ -9,9 +9,11 @@
 //     the no-break space before "!" or inside « »).
 //  5. Punctuation becomes its own token, one character per token: "fin." -> "fin ."
 //     and "wait..." -> "wait . . ." . Includes . , ! ? ; : " « » ( ) [ ] { } / … – — etc.
-//  6. French elisions split after the apostrophe: l'homme -> l' homme, j'aime -> j' aime,
-//     qu'il -> qu' il, jusqu'à -> jusqu' à. The elided words are listed in tokenizer.cpp
-//     (l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu).
+//  6. In French only (lang "fr"): elisions split after the apostrophe: l'homme -> l' homme,
+//     j'aime -> j' aime, qu'il -> qu' il, jusqu'à -> jusqu' à. The elided words are listed in
+//     tokenizer.cpp (l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu). Any other language
+//     ("en", "de", ...) keeps them whole: English "n't" (pre-tokenized "do n't") or "d'you" is
+//     not a French article, and splitting it would give "n'" + "t".
 //  7. Every other apostrophe inside or after a word stays in the word: English contractions
 //     and possessives are one token ("don't", "it's", "john's", "dogs'"), as is
 //     "aujourd'hui". A leading apostrophe (an opening quote) is a token of its own.
@@ -21,7 +23,7 @@
 //     so "03/03/2021" -> "03 / 03 / 2021".
 // The rules only look at a token's own characters, so tokenizing already-tokenized text
 // (tokens joined by single spaces) gives it back unchanged:
-//     tokenize(join(tokenize(x), " ")) == tokenize(x)
+//     tokenize(join(tokenize(x, lang), " "), lang) == tokenize(x, lang)
 // Pre-tokenized corpora therefore go through the same function as raw user text.
 #pragma once
 #include <string>
@@ -29,7 +31,12 @@
 
 namespace tinyattn::data {
 
-std::vector<std::string> tokenize(const std::string& text);
+// `lang` is the text's language as a code: "fr" applies rule 6, "en" and every other code do not.
+// A sentence pair file names the language of each column (data::PairOptions, --src-lang/--tgt-lang).
+std::vector<std::string> tokenize(const std::string& text, const std::string& lang);
+
+// "English" for "en", "French" for "fr", ... (a few common codes); any other code as it is.
+std::string language_name(const std::string& lang);
 
 // For display: spaces between tokens, except none before closing punctuation (. , ! ? ; : ) »),
 // none after opening punctuation (( « ¿ ¡) or an elision ("l' homme" -> "l'homme"), none around

@@ -135,4 +135,26 @@ Vocab Vocab::from_lines(const std::vector<Line>& lines, const std::string& path)
     return vocab;
 }
 
+bool has_unk(const std::vector<std::string>& sentence, const Vocab& vocab) {
+    for (const std::string& t : sentence)
+        if (!vocab.contains(t)) return true;
+    return false;
+}
+
+std::vector<std::string> mark_unknown(const std::vector<std::string>& tokens, const Vocab& vocab) {
+    std::vector<std::string> shown;
+    for (const std::string& t : tokens) shown.push_back(vocab.contains(t) ? t : "⟨unk:" + t + "⟩");
+    return shown;
+}
+
+double unk_share(const std::vector<std::vector<std::string>>& sentences, const Vocab& vocab) {
+    long unknown = 0, total = 0;
+    for (const auto& sentence : sentences)
+        for (const std::string& t : sentence) {
+            unknown += vocab.contains(t) ? 0 : 1;
+            ++total;
+        }
+    return total > 0 ? double(unknown) / double(total) : 0.0;
+}
+
 }  // namespace tinyattn::data

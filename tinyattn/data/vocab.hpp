@@ -61,4 +61,12 @@ private:
     static Vocab from_lines(const std::vector<Line>& lines, const std::string& name);
 };
 
+// Whether a tokenized sentence has a word `vocab` does not know (it would be read as <unk>).
+bool has_unk(const std::vector<std::string>& sentence, const Vocab& vocab);
+// The tokens with every word `vocab` does not know shown as ⟨unk:word⟩ (what lessons print and
+// write in their predictions files, so a learner sees which words the model read as <unk>).
+std::vector<std::string> mark_unknown(const std::vector<std::string>& tokens, const Vocab& vocab);
+// The share of tokens that are <unk> to `vocab` over some tokenized sentences (0 if no tokens).
+double unk_share(const std::vector<std::vector<std::string>>& sentences, const Vocab& vocab);
+
 }  // namespace tinyattn::data

@@ -15,11 +15,13 @@
 #include "tinyattn/autograd.hpp"
 #include "tinyattn/app/interrupt.hpp"
 #include "tinyattn/data/text_file.hpp"
+#include "tinyattn/data/tokenizer.hpp"
 #include "tinyattn/io/checkpoint.hpp"
 #include "tinyattn/app/lesson_cli.hpp"
 #include "tinyattn/ops.hpp"
 #include "tinyattn/optim/clip_grad.hpp"
 #include "tinyattn/plot/curves.hpp"
+#include "tinyattn/plot/figure_files.hpp"
 #include "tinyattn/tasks/lesson_checkpoint.hpp"
 
 namespace tinyattn::tasks {
@@ -54,6 +56,7 @@ void save_classifier_checkpoint(const std::string& path, const TextClassifier& m
                       {"source", data.source},
                       {"data", data.fingerprint},
                       {"vocab_tokens", data.vocab.to_text()}};  // inside the one file: a moved copy still loads
+    if (so_far.stopping.on()) so_far.stopping.save_state(meta);
     save_global_rng(meta);
     io::save_checkpoint(path, model, &optimizer, meta);
 }
@@ -70,6 +73,8 @@ TrainResult load_classifier_checkpoint(const std::string& path, TextClassifier& 
     r.train_loss = split_numbers(metadata_value(meta, "train_loss", path));
     r.valid_accuracy = split_numbers(metadata_value(meta, "valid_accuracy", path));
     r.start_epoch = int(r.train_loss.size());
+    r.stopping = config.stopping;
+    r.stopping.load_state(meta, path);
     if (r.valid_accuracy.size() != r.train_loss.size())
         throw std::runtime_error(path + ": checkpoint curves have different lengths");
     return r;
@@ -82,12 +87,18 @@ TrainConfig train_config(const LessonInfo& info, const LessonOptions& opt) {
     config.seed = opt.seed;
     config.checkpoint = opt.checkpoint;
     config.resume = opt.resume;
+    config.stopping.patience = opt.patience;
+    config.stopping.keep_last = opt.keep_last;
+    config.stopping.higher_is_better = true;
+    config.stopping.score_name = "valid accuracy";
+    config.stopping.percent = true;
     return config;
 }
 
 TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer, const TextData& data,
                              const TrainConfig& config) {
     TrainResult result;
+    result.stopping = config.stopping;
     if (!config.resume.empty()) {
         result = load_classifier_checkpoint(config.resume, model, optimizer, data, config);
         if (config.verbose)
@@ -98,7 +109,12 @@ TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer,
     const int steps = int((data.train.size() + config.batch_size - 1) / config.batch_size);
     Progress progress(first, config.epochs, steps, config.verbose ? 5.0 : 1e9);
     install_interrupt_handler();  // Ctrl-C saves a checkpoint at the next step instead of killing
-    for (int epoch = first; epoch < config.epochs; ++epoch) {
+    EarlyStopping& stopping = result.stopping;
+    // With early stopping the checkpoint holds the best epoch; the last (and an interrupted) one goes to .last.
+    const std::string last = stopping.on() && !config.checkpoint.empty() ? last_checkpoint_path(config.checkpoint)
+                                                                          : config.checkpoint;
+    int epoch = first;
+    for (; epoch < config.epochs; ++epoch) {
         model.train();
         const auto batches = make_class_batches(data.train, config.batch_size, true, config.seed, epoch);
         double loss_sum = 0.0;
@@ -117,19 +133,31 @@ TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer,
             for (int len : batch.lengths) tokens += len;
             if (config.verbose) progress.step(epoch, int(step), loss.item(), tokens);
             if (interrupted()) {  // saved with this epoch not done: --resume starts it again
-                if (!config.checkpoint.empty())
-                    save_classifier_checkpoint(config.checkpoint, model, optimizer, data, config, result);
-                exit_after_interrupt(config.checkpoint);
+                if (!last.empty()) save_classifier_checkpoint(last, model, optimizer, data, config, result);
+                exit_after_interrupt(last);
             }
         }
         result.train_loss.push_back(float(loss_sum / double(batches.size())));
         result.valid_accuracy.push_back(float(evaluate(model, data.valid).accuracy));
+        const bool best = stopping.on() && stopping.update(result.valid_accuracy.back(), epoch + 1, model);
         if (config.verbose)
-            std::printf("epoch %d: train loss %.4f, valid accuracy %.1f%%\n", epoch + 1, result.train_loss.back(),
-                        100.0 * result.valid_accuracy.back());
-        if (!config.checkpoint.empty())
+            std::printf("epoch %d: train loss %.4f, valid accuracy %.1f%%%s\n", epoch + 1, result.train_loss.back(),
+                        100.0 * result.valid_accuracy.back(),
+                        stopping.on() ? (" (" + stopping.note(!config.checkpoint.empty()) + ")").c_str() : "");
+        if (!stopping.on()) {
+            if (!config.checkpoint.empty())
+                save_classifier_checkpoint(config.checkpoint, model, optimizer, data, config, result);
+            continue;
+        }
+        if (best && !config.checkpoint.empty())
             save_classifier_checkpoint(config.checkpoint, model, optimizer, data, config, result);
+        if (stopping.keep_last && !last.empty()) save_classifier_checkpoint(last, model, optimizer, data, config, result);
+        if (stopping.should_stop()) {
+            ++epoch;
+            break;
+        }
     }
+    result.kept_epoch = stopping.restore_best(model, std::max(epoch, first), config.checkpoint);
     result.seconds = progress.elapsed_seconds();
     model.eval();
     return result;
@@ -191,6 +219,16 @@ Evaluation evaluate(TextClassifier& model, const TextSplit& split, int batch_siz
         e.groups.push_back(g);
     }
     e.accuracy = e.groups.back().accuracy;
+    int right_unk = 0, right_known = 0;
+    for (int i = 0; i < split.size(); ++i) {
+        const auto& ids = split.ids[size_t(i)];
+        const bool unk = std::find(ids.begin(), ids.end(), data::Vocab::unk_id) != ids.end();
+        const bool right = e.predictions[size_t(i)] == split.labels[size_t(i)];
+        (unk ? e.with_unk : e.without_unk) += 1;
+        (unk ? right_unk : right_known) += right ? 1 : 0;
+    }
+    e.accuracy_with_unk = e.with_unk ? double(right_unk) / e.with_unk : 0.0;
+    e.accuracy_without_unk = e.without_unk ? double(right_known) / e.without_unk : 0.0;
     return e;
 }
 
@@ -202,7 +240,10 @@ std::string format_groups(const Evaluation& evaluation) {
                       g.count);
         s += buf;
     }
-    return s;
+    std::snprintf(buf, sizeof buf, "\n  with an unknown word (⟨unk:word⟩) %.1f%% (%d) · without %.1f%% (%d)",
+                  100.0 * evaluation.accuracy_with_unk, evaluation.with_unk, 100.0 * evaluation.accuracy_without_unk,
+                  evaluation.without_unk);
+    return s + buf;
 }
 
 std::string example_lines(const TextData& data, const TextSplit& split, const Evaluation& evaluation, int per_group) {
@@ -217,7 +258,7 @@ std::string example_lines(const TextData& data, const TextSplit& split, const Ev
             std::snprintf(buf, sizeof buf, "   reference %s · predicted %s (p = %.2f) %s\n",
                           data.labels[size_t(split.labels[size_t(i)])].c_str(), data.labels[size_t(predicted)].c_str(),
                           evaluation.confidence[size_t(i)], predicted == split.labels[size_t(i)] ? "✓" : "✗");
-            s += "[" + g.name + "] " + split.examples[size_t(i)].text + buf;
+            s += "[" + g.name + "] " + data::join(data::mark_unknown(split.examples[size_t(i)].tokens, data.vocab)) + buf;
             ++shown;
         }
     }
@@ -232,6 +273,30 @@ void report_results(Report& report, const std::string& lesson, int epochs, const
     for (const auto& g : test.groups) report.set("test_accuracy_" + g.name, g.accuracy);
     report.set("final_train_loss", trained.train_loss.empty() ? 0.0 : trained.train_loss.back());
     report.set("train_seconds", trained.seconds);
+    if (trained.stopping.on()) report.set("kept_epoch", trained.kept_epoch);  // the best epoch, with early stopping
+}
+
+void write_predictions(const std::string& path, const TextData& data, const TextSplit& split,
+                       const Evaluation& evaluation) {
+    std::string text = "text\tlabel\tprediction\tconfidence\n";
+    char confidence[32];
+    for (int i = 0; i < split.size(); ++i) {
+        std::snprintf(confidence, sizeof confidence, "%.4f", evaluation.confidence[size_t(i)]);
+        text += plot::tsv_cell(data::join(data::mark_unknown(split.examples[size_t(i)].tokens, data.vocab))) + "\t" +
+                data.labels[size_t(split.labels[size_t(i)])] + "\t" +
+                data.labels[size_t(evaluation.predictions[size_t(i)])] + "\t" + confidence + "\n";
+    }
+    plot::write_text_file(path, text);
+}
+
+void save_test_results(Report& report, const LessonOptions& opt, const std::string& lesson, const TextData& data,
+                       const Evaluation& test) {
+    const std::string path = (fs::path(opt.plots_dir) / (lesson + "_test_predictions.tsv")).string();
+    write_predictions(path, data, data.test, test);
+    note_output("test predictions (text, label, prediction, confidence)", path);
+    report.set("test_sentences_with_unk", test.with_unk);
+    report.set("test_accuracy_with_unk", test.accuracy_with_unk);
+    report.set("test_accuracy_without_unk", test.accuracy_without_unk);
 }
 
 // ---- results files ---------------------------------------------------------------------------

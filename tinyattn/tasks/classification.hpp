@@ -23,14 +23,16 @@
 #include "tinyattn/app/lesson_cli.hpp"
 #include "tinyattn/nn/module.hpp"
 #include "tinyattn/optim/optimizer.hpp"
+#include "tinyattn/tasks/early_stopping.hpp"
 
 namespace tinyattn::tasks {
 
 // The --data file format of the sentiment lessons, for their --help.
 inline constexpr const char* kLabelledDataFormat =
-    "text<TAB>label lines (or label<TAB>text; a header naming the label column and CRLF fine), or a "
-    "directory with train.tsv/valid.tsv/test.tsv; a single file is split 80/10/10; at least 2 labels, "
-    "each on max(2, 1% of the lines); texts cut to 200 tokens";
+    "a FILE of text<TAB>label lines (or label<TAB>text; a header naming the\n"
+    "                    label column and CRLF fine), shuffled with --seed and split 80/10/10; or a\n"
+    "                    DIRECTORY holding train.tsv, valid.tsv and test.tsv. At least 2 labels,\n"
+    "                    each on max(2, 1% of the lines); texts cut to their first 200 tokens";
 
 // ---- data ------------------------------------------------------------------------------------
 
@@ -66,7 +68,11 @@ void print_data_summary(const TextData& data);
 // The shipped toy-sentiment corpus when `data_path` is empty; else the learner's file
 // (split 80/10/10, shuffled with Rng(seed)) or a directory holding train.tsv, valid.tsv and
 // test.tsv. `resume` (may be empty) is a checkpoint whose vocabulary is reused, as --resume needs.
-TextData load_text_data(const std::string& data_path, uint64_t seed, const std::string& resume = "");
+// Else the vocabulary keeps the training words seen at least `min_freq` times, at most `max_size`
+// tokens (0: no cap): the rarer ones become <unk> in the training split too, so <unk> is trained
+// (tasks::prepare_translation says why). Prints the share of <unk> tokens in each split.
+TextData load_text_data(const std::string& data_path, uint64_t seed, const std::string& resume = "",
+                        int min_freq = 1, int max_size = 0);
 
 // The padded batches of one epoch: shuffled and bucketed by length when `shuffle`, seeded by
 // (seed, epoch) so a resumed run sees the same batches; in length order otherwise.
@@ -107,10 +113,12 @@ struct TrainConfig {
     std::string checkpoint;    // saved after every epoch (empty: never), one self-contained file
     std::string resume;        // continue from this checkpoint (empty: from scratch)
     bool verbose = true;       // progress lines and a line per epoch
+    // Early stopping on the validation accuracy (tasks/early_stopping.hpp): --patience, --keep-last.
+    EarlyStopping stopping = {};
 };
 
 // The training settings a lesson's command line gives: lesson name, epochs (the total), seed,
-// checkpoint and resume paths.
+// checkpoint and resume paths, early stopping (--patience, --keep-last).
 TrainConfig train_config(const LessonInfo& info, const LessonOptions& opt);
 
 struct TrainResult {
@@ -118,11 +126,16 @@ struct TrainResult {
     std::vector<float> valid_accuracy;  // accuracy on the validation split after each epoch
     int start_epoch = 0;                // > 0 when resumed
     double seconds = 0.0;               // training time of this run
+    int kept_epoch = 0;                 // the epoch whose weights the model holds (the best one with early stopping)
+    EarlyStopping stopping;             // its state (resumed and saved with the checkpoint)
 };
 
 // The training loop: for each epoch, for each batch,
 //     zero_grad → forward → loss (+ penalty) → backward → clip → step
 // then the validation accuracy, and a checkpoint (model, optimizer, epoch, curves, vocab file).
+// With config.stopping on, the checkpoint is saved only for a better validation accuracy (and to
+// <checkpoint>.last every epoch with keep_last), training stops after `patience` epochs without
+// one, and the model ends holding the best epoch's weights.
 TrainResult train_classifier(TextClassifier& model, optim::Optimizer& optimizer, const TextData& data,
                              const TrainConfig& config);
 
@@ -148,16 +161,22 @@ struct Evaluation {
     std::vector<GroupAccuracy> groups;  // known phenomena in the corpus order, then others, then "all"
     std::vector<int> predictions;       // per example of the split
     std::vector<float> confidence;      // the probability of the predicted class
+    // The examples with a word the model reads as <unk> (an id of Vocab::unk_id), and the accuracy
+    // on them and on the others (0 for an empty group).
+    int with_unk = 0, without_unk = 0;
+    double accuracy_with_unk = 0.0, accuracy_without_unk = 0.0;
     double accuracy_of(const std::string& group) const;  // throws if the group is missing
 };
 
 // Predictions for every example of `split` (no graph, eval mode) and accuracy per phenomenon.
 Evaluation evaluate(TextClassifier& model, const TextSplit& split, int batch_size = 256);
 
-// "plain 98.8% (240) · negation 51.4% (280) · ... · all 79.2% (1000)"
+// "plain 98.8% (240) · negation 51.4% (280) · ... · all 79.2% (1000)", then on a second line
+// "  with an unknown word (⟨unk:word⟩) 70.2% (570) · without 85.0% (430)"
 std::string format_groups(const Evaluation& evaluation);
 
-// A few test examples per phenomenon with the reference label and the prediction:
+// A few test examples per phenomenon with the reference label and the prediction, the words the
+// model reads as <unk> marked ⟨unk:word⟩:
 //   [negation] the plot was not dull .   reference pos · predicted pos (p = 0.93) ✓
 std::string example_lines(const TextData& data, const TextSplit& split, const Evaluation& evaluation, int per_group = 2);
 
@@ -165,6 +184,17 @@ std::string example_lines(const TextData& data, const TextSplit& split, const Ev
 // test_accuracy_<group> for each group, final_train_loss, train_seconds.
 void report_results(Report& report, const std::string& lesson, int epochs, const Evaluation& test,
                     const TrainResult& trained);
+
+// Writes `split` with the model's answers as a TSV with a header, one line per example:
+//     text<TAB>label<TAB>prediction<TAB>confidence
+// the text's tokens joined by spaces with the words unknown to the model marked ⟨unk:word⟩.
+void write_predictions(const std::string& path, const TextData& data, const TextSplit& split,
+                       const Evaluation& evaluation);
+// What every sentiment lesson keeps of its test run: writes <plots>/<lesson>_test_predictions.tsv
+// (listed at the end by print_outputs) and sets the report keys test_sentences_with_unk,
+// test_accuracy_with_unk, test_accuracy_without_unk.
+void save_test_results(Report& report, const LessonOptions& opt, const std::string& lesson, const TextData& data,
+                       const Evaluation& test);
 
 // ---- results that later lessons compare against ------------------------------------------------
 

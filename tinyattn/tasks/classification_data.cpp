@@ -75,7 +75,8 @@ void check_labels(const data::LabelledData& data, const std::string& path) {
     }
 }
 
-TextData load_text_data(const std::string& data_path, uint64_t seed, const std::string& resume) {
+TextData load_text_data(const std::string& data_path, uint64_t seed, const std::string& resume, int min_freq,
+                        int max_size) {
     TextData d;
     std::vector<data::LabelledExample> train, valid, test;
     const bool shipped = data_path.empty();
@@ -122,10 +123,14 @@ TextData load_text_data(const std::string& data_path, uint64_t seed, const std::
     d.fingerprint = data_fingerprint(lines);
     if (!resume.empty()) {
         d.vocab = vocab_from_metadata(io::read_checkpoint(resume).metadata, "vocab_tokens", resume);
+        std::printf("vocabulary: the checkpoint's (--min-freq and --max-vocab do not apply to a resumed run)\n");
     } else {
         std::vector<std::vector<std::string>> sentences;
         for (const auto& e : train) sentences.push_back(e.tokens);
-        d.vocab = data::Vocab::build(sentences);
+        d.vocab = data::Vocab::build(sentences, min_freq, max_size);
+        std::printf("vocabulary: %d tokens, the training words seen at least %d time(s)%s; the others are <unk>\n",
+                    d.vocab.size(), min_freq,
+                    max_size > 0 ? (", at most " + std::to_string(max_size)).c_str() : "");
     }
     d.train = make_split(std::move(train), d.vocab);
     d.valid = make_split(std::move(valid), d.vocab);
@@ -141,6 +146,16 @@ void print_data_summary(const TextData& d) {
     for (size_t c = 0; c < d.labels.size(); ++c)
         line += (c ? " · " : "") + d.labels[c] + " " + std::to_string(counts[c]);
     std::printf("classes (training split): %s\n", line.c_str());
+    std::string shares;
+    for (const TextSplit* split : {&d.train, &d.valid, &d.test}) {
+        std::vector<std::vector<std::string>> texts;
+        for (const data::LabelledExample& e : split->examples) texts.push_back(e.tokens);
+        char part[64];
+        std::snprintf(part, sizeof part, "%s%s %.1f%%", shares.empty() ? "" : " · ",
+                      split == &d.train ? "train" : split == &d.valid ? "valid" : "test", 100.0 * data::unk_share(texts, d.vocab));
+        shares += part;
+    }
+    std::printf("<unk> share of tokens: %s\n", shares.c_str());
     if (d.cut > 0) std::printf("%d text(s) longer than %d tokens were cut to their first %d\n", d.cut, kMaxTextTokens,
                                kMaxTextTokens);
     if (d.test.size() < kFewTestExamples)

@@ -17,8 +17,9 @@ namespace fs = std::filesystem;
 // ---- data ---------------------------------------------------------------------------------
 
 // Pairs with a side longer than max_length tokens (0: no limit) are dropped, and counted.
-static std::vector<data::SentencePair> load_pairs_up_to(const std::string& path, int max_length, int& dropped) {
-    std::vector<data::SentencePair> all = data::load_pairs(path), kept;
+static std::vector<data::SentencePair> load_pairs_up_to(const std::string& path, int max_length,
+                                                       const data::PairOptions& languages, int& dropped) {
+    std::vector<data::SentencePair> all = data::load_pairs(path, languages), kept;
     const size_t limit = size_t(max_length);
     for (data::SentencePair& p : all) {
         if (max_length > 0 && (p.src.size() > limit || p.tgt.size() > limit)) ++dropped;
@@ -30,19 +31,25 @@ static std::vector<data::SentencePair> load_pairs_up_to(const std::string& path,
     return kept;
 }
 
-PairSplits load_translation_corpus(const std::string& path, uint64_t seed, int max_length) {
+PairSplits load_translation_corpus(const std::string& path, uint64_t seed, int max_length,
+                                   const std::string& src_lang, const std::string& tgt_lang) {
     int dropped = 0;
     PairSplits s;
+    s.src_lang = src_lang;
+    s.tgt_lang = tgt_lang;
+    data::PairOptions languages;
+    languages.column1_lang = src_lang;
+    languages.column2_lang = tgt_lang;
     if (fs::is_directory(path)) {
-        s.train = load_pairs_up_to((fs::path(path) / "train.tsv").string(), max_length, dropped);
-        s.valid = load_pairs_up_to((fs::path(path) / "valid.tsv").string(), max_length, dropped);
-        s.test = load_pairs_up_to((fs::path(path) / "test.tsv").string(), max_length, dropped);
+        s.train = load_pairs_up_to((fs::path(path) / "train.tsv").string(), max_length, languages, dropped);
+        s.valid = load_pairs_up_to((fs::path(path) / "valid.tsv").string(), max_length, languages, dropped);
+        s.test = load_pairs_up_to((fs::path(path) / "test.tsv").string(), max_length, languages, dropped);
         fs::path dir = fs::path(path).lexically_normal();
         if (dir.filename().empty()) dir = dir.parent_path();  // "datasets/toy-en-fr/"
         s.name = dir.filename().string();
     } else {
         // One file: shuffle (seeded) and cut 80/10/10, with valid and test at most 1,000 pairs each.
-        std::vector<data::SentencePair> all = load_pairs_up_to(path, max_length, dropped);
+        std::vector<data::SentencePair> all = load_pairs_up_to(path, max_length, languages, dropped);
         if (all.size() < 10)
             throw std::runtime_error("load_translation_corpus: " + path + " has " + std::to_string(all.size()) +
                                      " usable pairs; at least 10 are needed to split train/valid/test");
@@ -104,32 +111,55 @@ TranslationData prepare_translation(PairSplits pairs, data::Vocab src_vocab, dat
     return d;
 }
 
-TranslationData prepare_translation(PairSplits pairs, int bpe_merges) {
+TranslationData prepare_translation(PairSplits pairs, int bpe_merges, int min_freq, int max_size) {
     Subwords subwords = learn_subwords(pairs.train, bpe_merges);  // the training split only
     std::vector<data::Tokens> src, tgt;
     sides(pairs.train, subwords, src, tgt);
-    data::Vocab sv = data::Vocab::build(src), tv = data::Vocab::build(tgt);
+    data::Vocab sv = data::Vocab::build(src, min_freq, max_size), tv = data::Vocab::build(tgt, min_freq, max_size);
     return prepare_translation(std::move(pairs), std::move(sv), std::move(tv), std::move(subwords));
 }
 
 LessonData load_lesson_data(const LessonOptions& opt, const std::string& shipped_corpus) {
     const bool own = !opt.data.empty();
     PairSplits pairs = load_translation_corpus(own ? opt.data : std::string(TINYATTN_SOURCE_DIR) + "/datasets/" + shipped_corpus,
-                                               opt.seed, own ? kOwnDataMaxTokens : 0);
+                                               opt.seed, own ? kOwnDataMaxTokens : 0, opt.src_lang, opt.tgt_lang);
     LessonData d;
     if (opt.resume.empty()) {
-        d.data = prepare_translation(std::move(pairs), opt.bpe);
+        d.data = prepare_translation(std::move(pairs), opt.bpe, opt.min_freq, opt.max_vocab);
         if (d.data.subwords.on()) std::printf("%s\n", describe_subwords(d.data.subwords, d.data.pairs.train).c_str());
+        std::printf("vocabulary: the training %s seen at least %d time(s)%s; the others are <unk>\n",
+                    d.data.subwords.on() ? "pieces" : "words", opt.min_freq,
+                    opt.max_vocab > 0 ? (", at most " + std::to_string(opt.max_vocab) + " a side").c_str() : "");
+        print_unk_shares(d.data);
         return d;
     }
     ResumeInfo r = read_resume_info(opt.resume);  // keep the ids (and pieces) the checkpoint was trained with
     Subwords subwords = subwords_from_checkpoint(r.metadata, opt.resume, opt.bpe);
     d.first_epoch = r.epoch;
     d.step = r.step;
+    d.resumed = r.metadata;
     d.data = prepare_translation(std::move(pairs), std::move(r.src_vocab), std::move(r.tgt_vocab), std::move(subwords));
     if (d.data.subwords.on())
         std::printf("%s (the checkpoint's merges)\n", describe_subwords(d.data.subwords, d.data.pairs.train).c_str());
+    std::printf("vocabulary: the checkpoint's (--min-freq and --max-vocab do not apply to a resumed run)\n");
+    print_unk_shares(d.data);
     return d;
+}
+
+void print_unk_shares(const TranslationData& data) {
+    std::string line;
+    const std::pair<const char*, const std::vector<data::SentencePair>*> splits[] = {
+        {"train", &data.pairs.train}, {"valid", &data.pairs.valid}, {"test", &data.pairs.test}};
+    for (const auto& [name, pairs] : splits) {
+        std::vector<data::Tokens> src, tgt;  // what the model reads: words, or their --bpe pieces
+        sides(*pairs, data.subwords, src, tgt);
+        char part[128];
+        std::snprintf(part, sizeof part, "%s%s %s %.1f%% %s %.1f%%", line.empty() ? "" : " · ", name,
+                      data.pairs.src_lang.c_str(), 100.0 * data::unk_share(src, data.src_vocab), data.pairs.tgt_lang.c_str(),
+                      100.0 * data::unk_share(tgt, data.tgt_vocab));
+        line += part;
+    }
+    std::printf("<unk> share of tokens: %s\n", line.c_str());
 }
 
 std::string fingerprint(const TranslationData& data) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 
 namespace tinyattn::tasks {
 
@@ -36,13 +37,30 @@ std::vector<RarityGroup> bleu_by_word_rarity(const TranslationEval& eval, const 
     return groups;
 }
 
-void report_bleu_by_word_rarity(const std::vector<RarityGroup>& groups, Report& report) {
+UnseenWords unseen_target_words(const TranslationEval& eval, const std::vector<data::SentencePair>& train) {
+    std::set<std::string> seen;
+    for (const data::SentencePair& p : train) seen.insert(p.tgt.begin(), p.tgt.end());
+    UnseenWords u;
+    for (const Translation& t : eval.translations)
+        for (const std::string& w : t.ref)
+            if (seen.count(w) == 0) {
+                ++u.in_references;
+                u.written += std::find(t.hyp.begin(), t.hyp.end(), w) != t.hyp.end();
+            }
+    return u;
+}
+
+void report_bleu_by_word_rarity(const std::vector<RarityGroup>& groups, const UnseenWords& unseen, Report& report) {
     std::printf("test sentences by their rarest word (counted in the training split; rare = seen 1-%d times):\n", kRareCount);
     for (const RarityGroup& g : groups) {
         std::printf("  %-7s %5d sentences  BLEU %.4f\n", g.name.c_str(), g.sentences, g.bleu);
         report.set("test_bleu_" + g.name, g.bleu);
         report.set("test_sentences_" + g.name, g.sentences);
     }
+    std::printf("reference words the training targets never had: %d, written by the model: %d (%.1f%%)\n",
+                unseen.in_references, unseen.written, 100.0 * unseen.written / std::max(1, unseen.in_references));
+    report.set("unseen_reference_words", unseen.in_references);
+    report.set("unseen_reference_words_written", unseen.written);
 }
 
 }  // namespace tinyattn::tasks

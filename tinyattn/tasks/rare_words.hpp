@@ -28,8 +28,16 @@ struct RarityGroup {
 // The three groups of eval's translations (their words: src, ref, hyp), with their corpus BLEU.
 std::vector<RarityGroup> bleu_by_word_rarity(const TranslationEval& eval, const std::vector<data::SentencePair>& train);
 
+// The reference words the training split's targets never had: how many, and how many of them the
+// model wrote (anywhere in its output for that sentence). A word-level model can write none of them.
+struct UnseenWords {
+    int in_references = 0, written = 0;
+};
+UnseenWords unseen_target_words(const TranslationEval& eval, const std::vector<data::SentencePair>& train);
+
 // Prints one line per group ("  unseen    212 sentences  BLEU 0.0810") and adds them to the
 // lesson's report as test_bleu_<group> and test_sentences_<group>.
-void report_bleu_by_word_rarity(const std::vector<RarityGroup>& groups, Report& report);
+// Then the unseen target words (unseen_* in the report).
+void report_bleu_by_word_rarity(const std::vector<RarityGroup>& groups, const UnseenWords& unseen, Report& report);
 
 }  // namespace tinyattn::tasks

@@ -1,6 +1,7 @@
 // translation.hpp — the plumbing every translation lesson shares (06, 07, 08, 10, 11), one
 // concept per header: pair_data (load, split, encode), training_loop (the one loop),
-// translation_eval (translate, score, report), translation_checkpoint (save, check, resume).
+// translation_eval (translate, score, report), translation_checkpoint (save, check, resume),
+// subword_data (--bpe N: byte-pair pieces instead of words) and rare_words (BLEU by word rarity).
 //
 // The lessons keep the interesting part (which model, what to plot) and call these for the rest:
 //

@@ -28,12 +28,10 @@ io::Metadata seq2seq_config(const models::Seq2Seq& model) {
             {"attention", model.decoder->attention_name()}};
 }
 
-void save_translation_checkpoint(const std::string& path, const nn::Module& model, const io::Metadata& model_config,
-                                 const optim::Optimizer& optimizer, const TranslationData& data,
-                                 const std::string& lesson, int epoch, long step) {
-    if (path.empty()) return;
-    if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
+io::Metadata translation_metadata(const io::Metadata& model_config, const TranslationData& data,
+                                  const std::string& lesson, int epoch, long step, const io::Metadata& extra) {
     io::Metadata meta = model_config;
+    meta.insert(extra.begin(), extra.end());
     meta["lesson"] = lesson;
     meta["corpus"] = data.pairs.name;
     meta["data"] = fingerprint(data);
@@ -43,7 +41,15 @@ void save_translation_checkpoint(const std::string& path, const nn::Module& mode
     meta["tgt_tokens"] = data.tgt_vocab.to_text();
     save_subwords(meta, data.subwords);  // --bpe: both sides' merges, so a resumed run cuts words the same way
     save_global_rng(meta);
-    io::save_checkpoint(path, model, &optimizer, meta);
+    return meta;
+}
+
+void save_translation_checkpoint(const std::string& path, const nn::Module& model, const io::Metadata& model_config,
+                                 const optim::Optimizer& optimizer, const TranslationData& data,
+                                 const std::string& lesson, int epoch, long step, const io::Metadata& extra) {
+    if (path.empty()) return;
+    if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
+    io::save_checkpoint(path, model, &optimizer, translation_metadata(model_config, data, lesson, epoch, step, extra));
 }
 
 void load_translation_checkpoint(const std::string& path, nn::Module& model, const io::Metadata& model_config,

@@ -2,6 +2,7 @@
 #include "tinyattn/tasks/translation_eval.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include "tinyattn/data/batching.hpp"
 #include "tinyattn/data/tokenizer.hpp"
 #include "tinyattn/eval/decode.hpp"
+#include "tinyattn/plot/figure_files.hpp"
 
 namespace tinyattn::tasks {
 
@@ -86,6 +88,30 @@ std::vector<int> length_edges(const std::vector<data::SentencePair>& test) {
     return edges;
 }
 
+Tokens mark_unknown_words(const Tokens& words, const TranslationData& data, bool source) {
+    Tokens shown;
+    for (const std::string& w : words) {
+        const Tokens pieces = source ? source_pieces(data.subwords, Tokens{w}) : target_pieces(data.subwords, {Tokens{w}})[0];
+        shown.push_back(data::has_unk(pieces, source ? data.src_vocab : data.tgt_vocab) ? "⟨unk:" + w + "⟩" : w);
+    }
+    return shown;
+}
+
+void score_unknown_words(TranslationEval& e, const TranslationData& data) {
+    std::vector<Tokens> refs_unk, hyps_unk, refs_known, hyps_known;
+    for (Translation& t : e.translations) {
+        t.src_shown = mark_unknown_words(t.src, data, /*source=*/true);
+        const bool unk = t.src_shown != t.src;
+        (unk ? refs_unk : refs_known).push_back(t.ref);
+        (unk ? hyps_unk : hyps_known).push_back(t.hyp);
+    }
+    e.with_unk = int(refs_unk.size());
+    e.bleu_with_unk = refs_unk.empty() ? 0.0 : corpus_bleu(refs_unk, hyps_unk).bleu;
+    e.bleu_without_unk = refs_known.empty() ? 0.0 : corpus_bleu(refs_known, hyps_known).bleu;
+    e.src_lang = data.pairs.src_lang;
+    e.tgt_lang = data.pairs.tgt_lang;
+}
+
 TranslationEval evaluate_translation(const models::Seq2Seq& model, const TranslationData& data,
                                      size_t max_sentences, const std::vector<int>& edges) {
     return evaluate_pairs(model, data, data.pairs.test, max_sentences, edges);
@@ -107,6 +133,7 @@ TranslationEval evaluate_pairs(const models::Seq2Seq& model, const TranslationDa
         lengths.push_back(int(p.src.size()));
     }
     e.sentences = int(n);
+    score_unknown_words(e, data);
     e.bleu = corpus_bleu(refs, hyps).bleu;
     e.exact_match = exact_match(refs, hyps);
     // Buckets no test sentence falls in are left out: a BLEU of 0 "for the longest sentences" of
@@ -118,17 +145,42 @@ TranslationEval evaluate_pairs(const models::Seq2Seq& model, const TranslationDa
 }
 
 void print_translations(const TranslationEval& eval, int n) {
+    std::string src_label = eval.src_lang;  // "EN": the source column's language code
+    for (char& c : src_label) c = char(std::toupper(static_cast<unsigned char>(c)));
+    src_label.resize(std::max<size_t>(src_label.size(), 4), ' ');
     for (int i = 0; i < n && i < int(eval.translations.size()); ++i) {
         const Translation& t = eval.translations[size_t(i)];
-        std::printf("  EN   %s\n  REF  %s\n  OUT  %s %s\n\n", data::join(t.src).c_str(), data::join(t.ref).c_str(),
-                    data::join(t.hyp).c_str(), t.hyp == t.ref ? "✓" : "✗");
+        std::printf("  %s %s\n  REF  %s\n  OUT  %s %s\n\n", src_label.c_str(), data::join(t.src_shown).c_str(),
+                    data::join(t.ref).c_str(), data::join(t.hyp).c_str(), t.hyp == t.ref ? "✓" : "✗");
     }
 }
 
 void print_test_results(const TranslationEval& eval, int n) {
     std::printf("\ntest split, %d sentences, greedy decoding: corpus BLEU-4 %.4f, exact match %.1f%% (%.1f s)\n\n",
                 eval.sentences, eval.bleu, 100.0 * eval.exact_match, eval.seconds);
+    std::printf("  with a source word unknown to the model (⟨unk:word⟩ below): %d sentences, BLEU %.4f; "
+                "without: %d, BLEU %.4f\n\n",
+                eval.with_unk, eval.bleu_with_unk, eval.sentences - eval.with_unk, eval.bleu_without_unk);
     print_translations(eval, n);
+}
+
+void write_translations(const std::string& path, const TranslationEval& eval, const TranslationData& data) {
+    std::string text = "source\treference\toutput\n";
+    for (const Translation& t : eval.translations)
+        text += plot::tsv_cell(data::join(mark_unknown_words(t.src, data, /*source=*/true))) + "\t" +
+                plot::tsv_cell(data::join(mark_unknown_words(t.ref, data, /*source=*/false))) + "\t" +
+                plot::tsv_cell(data::join(t.hyp)) + "\n";
+    plot::write_text_file(path, text);
+}
+
+void save_test_results(Report& report, const LessonOptions& opt, const std::string& lesson,
+                       const TranslationData& data, const TranslationEval& eval) {
+    const std::string path = (fs::path(opt.plots_dir) / (lesson + "_test_predictions.tsv")).string();
+    write_translations(path, eval, data);
+    note_output("test predictions (source, reference, output)", path);
+    report.set("test_sentences_with_unk", eval.with_unk);
+    report.set("test_bleu_with_unk", eval.bleu_with_unk);
+    report.set("test_bleu_without_unk", eval.bleu_without_unk);
 }
 
 std::string bucket_label(const BleuBucket& b) {

@@ -18,6 +18,7 @@ namespace tinyattn::tasks {
 struct Translation {
     Tokens src, ref, hyp;                    // words; hyp: the greedy output without <eos>
     Tokens src_pieces, hyp_pieces;           // with --bpe: what the model read and wrote (else empty)
+    Tokens src_shown;                        // src with the words the model reads as <unk> marked ⟨unk:word⟩
     plot::Matrix attention;                  // one row per output step (incl. the <eos> step),
                                              // one column per source token (incl. <eos>); empty without attention
     Tokens src_labels() const;               // src (or src_pieces) + "<eos>", the columns of `attention`
@@ -46,11 +47,23 @@ struct TranslationEval {
     std::vector<BleuBucket> buckets;  // corpus BLEU by source length (tokens, without <eos>); empty buckets left out
     std::vector<Translation> translations;
     double seconds = 0.0;
+    std::string src_lang = "en", tgt_lang = "fr";  // the corpus' languages, for the printed labels
+    // The sentences whose source has a word the model reads as <unk>, and corpus BLEU on them and
+    // on the others (0 for an empty group): rare words are where a small model fails first.
+    int with_unk = 0;
+    double bleu_with_unk = 0.0, bleu_without_unk = 0.0;
 };
 
 // Source-length bucket edges for a test split: {4, 6, 8, 10, 12, 16} for toy-en-fr; longer
 // corpora get one more bucket up to their longest sentence, shorter ones start lower.
 std::vector<int> length_edges(const std::vector<data::SentencePair>& test);
+
+// The words with those the model reads as <unk> shown ⟨unk:word⟩: a word not in the vocabulary,
+// or with --bpe a word with a piece not in it. `source`: the source side's vocabulary, else the target's.
+Tokens mark_unknown_words(const Tokens& words, const TranslationData& data, bool source);
+// Fills each translation's src_shown, the languages, and with_unk / bleu_with_unk / bleu_without_unk
+// (every evaluation calls it after translating; lesson 10 for its Transformer too).
+void score_unknown_words(TranslationEval& eval, const TranslationData& data);
 
 // Greedy-decodes the first `max_sentences` pairs of `split` and scores them against their references.
 TranslationEval evaluate_pairs(const models::Seq2Seq& model, const TranslationData& data,
@@ -64,6 +77,16 @@ TranslationEval evaluate_translation(const models::Seq2Seq& model, const Transla
 void print_translations(const TranslationEval& eval, int n);
 // Prints "test split, N sentences, greedy decoding: corpus BLEU-4 …, exact match …" and n examples.
 void print_test_results(const TranslationEval& eval, int n);
+// Writes the evaluated sentences as a TSV with a header, one line per sentence:
+//     source<TAB>reference<TAB>output
+// tokens joined by spaces, the words unknown to the model marked ⟨unk:word⟩ in source and reference.
+void write_translations(const std::string& path, const TranslationEval& eval, const TranslationData& data);
+// What every translation lesson keeps of its test run: writes <plots>/<lesson>_test_predictions.tsv
+// (write_translations, listed at the end by print_outputs) and sets the report keys
+// test_sentences_with_unk, test_bleu_with_unk, test_bleu_without_unk.
+void save_test_results(Report& report, const LessonOptions& opt, const std::string& lesson,
+                       const TranslationData& data, const TranslationEval& eval);
+
 // "4-5", "12-15": the bucket's source lengths, for figure labels; bucket_labels adds the counts: "4-5 (212)".
 std::string bucket_label(const BleuBucket& bucket);
 std::vector<std::string> bucket_labels(const std::vector<BleuBucket>& buckets);
