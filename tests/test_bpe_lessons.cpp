@@ -175,7 +175,7 @@ TEST_CASE("lesson 07_attention --data --bpe --quick learns, resumes with the sam
     fs::remove_all(dir);
 }
 
-TEST_CASE("the flag --bpe: translation lessons only, checked like every number", "[bpe][lesson]") {
+TEST_CASE("lesson flags: --bpe is for the translation lessons only, checked like every number", "[bpe][lesson]") {
     const auto negative = lesson_runner::run("07_attention", "--quick --bpe -3");
     CHECK(negative.exit_code == 2);
     CHECK(negative.output.find("--bpe needs a whole number from 0 to") != std::string::npos);
