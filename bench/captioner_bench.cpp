@@ -12,7 +12,7 @@ namespace bench {
 
 namespace {
 constexpr int kVocab = 17, kBatch = 32, kSteps = 16;
-constexpr size_t kParams = 180369;
+constexpr size_t kParams = 172177;
 }  // namespace
 
 void run_w7(const Options& opt) {

@@ -266,6 +266,10 @@ TEST_CASE("curves and bucket bars write their numbers and a legend", "[plot]") {
     // One shared scale 0.5..2.9: train starts at the top and ends at the bottom.
     CHECK(view.find("train  █") != std::string::npos);
     CHECK(view.find("▁  2.9 → 0.5  (lowest 0.5 at epoch 12)") != std::string::npos);
+    // An accuracy curve names its best value as the highest, not the lowest.
+    const std::string accuracy = line_curves(dir + "/accuracy", {{"valid", {}, {10, 60, 40}}},
+                                             {.title = "accuracy", .y_label = "%", .higher_is_better = true});
+    CHECK(accuracy.find("10 → 40  (highest 60 at epoch 2)") != std::string::npos);
 
     bucket_bars(dir + "/bleu", {"1–5", "6–10", "11–15", "16–20"}, kBleuByLength,
                 {.title = "BLEU", .x_label = "length", .y_label = "BLEU"});

@@ -17,16 +17,17 @@ constexpr int kFeatures = 64;   // D: one region vector
 constexpr int kGrid = 8;        // the encoder's 8 × 8 grid of regions (each 4 × 4 pixels)
 constexpr int kRegions = kGrid * kGrid;
 constexpr int kEmbed = 32, kHidden = 128, kAttention = 64;
-constexpr float kPenalty = 0.001f;       // λ of the doubly stochastic penalty (Xu et al. eq. 14); see the chapter
+constexpr float kPenalty = 0.0003f;      // λ of the doubly stochastic penalty (Xu et al. eq. 14); small: see the chapter, §4
 constexpr float kEntropyBonus = 0.01f;   // λ_e of hard attention (Xu et al. §4.1)
 constexpr float kExpectedContext = 0.5f; // hard: how often a batch reads Σ α_i a_i instead (Xu et al. §4.1)
 
 enum class Look { pooled, soft, hard };
 inline const char* name_of(Look k) { return k == Look::pooled ? "pooled" : k == Look::soft ? "soft" : "hard"; }
 
-// ---- the encoder: three 3 × 3 convolutions, two 2 × 2 max-pools -> an 8 × 8 grid of regions ----
+// ---- the encoder: 3 × 3, 5 × 5 and 1 × 1 convolutions, two 2 × 2 max-pools -> an 8 × 8 grid of regions ----
+// Each region sees a 14-pixel window: a whole small object, and not its neighbour's outline (the chapter, §2).
 struct ConvEncoder : nn::Module {
-    nn::Conv2d conv1{3, 16, 3, 1, 1}, conv2{16, 32, 3, 1, 1}, conv3{32, kFeatures, 3, 1, 1};
+    nn::Conv2d conv1{3, 16, 3, 1, 1}, conv2{16, 32, 5, 1, 2}, conv3{32, kFeatures, 1, 1, 0};
     Tensor position;  // [64, D]: a learned vector per region: WHERE it is (the convolutions say WHAT)
     ConvEncoder() {
         register_module("conv1", conv1);
@@ -39,8 +40,8 @@ struct ConvEncoder : nn::Module {
     // region i, and its position vector.
     Tensor forward(const Tensor& images) const {               // [B, 3, 32, 32]
         Tensor x = max_pool2d(relu(conv1.forward(images)), 2);  // [B, 16, 16, 16]
-        x = max_pool2d(relu(conv2.forward(x)), 2);              // [B, 32, 8, 8]
-        x = relu(conv3.forward(x));                             // [B, D, 8, 8]
+        x = max_pool2d(relu(conv2.forward(x)), 2);              // [B, 32, 8, 8]   (5 × 5, padding 2)
+        x = relu(conv3.forward(x));                             // [B, D, 8, 8]    (1 × 1: per region)
         x = transpose(reshape(x, {x.size(0), kFeatures, kRegions}), 1, 2);  // [B, 64, D]: what_i, one row per region
         return concat({x, add(zeros_like(x), position)}, 2);                 // [B, 64, 2D]
     }

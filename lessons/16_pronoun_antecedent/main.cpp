@@ -71,7 +71,7 @@ void train_transformer(models::TransformerSeq2Seq& model, const tasks::EncodedPa
                        int batch_size, uint64_t seed) {
     optim::Adam adam(model.parameters(), 2e-3, 0.9, 0.98, 1e-9);
     auto schedule = optim::WarmupInverseSqrtLR::with_peak_lr(adam, 2e-3, warmup);
-    Progress progress(0, epochs, tasks::batches_per_epoch(train, batch_size));
+    Progress progress(0, epochs, tasks::batches_per_epoch(train, batch_size), 2.0, "sentences");
     model.train();
     for (int epoch = 0; epoch < epochs; ++epoch) {
         data::BatchOptions bo;

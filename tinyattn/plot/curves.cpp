@@ -51,9 +51,11 @@ std::string line_curves(const std::string& path, const std::vector<Series>& seri
         for (size_t i = 0; i < s.y.size(); ++i)
             table += tsv_cell(s.name) + "\t" + format_value(x_at(s, i)) + "\t" +
                      format_value(s.y[i]) + "\n";
-        const auto best = std::min_element(s.y.begin(), s.y.end());
+        const auto best = opt.higher_is_better ? std::max_element(s.y.begin(), s.y.end())
+                                               : std::min_element(s.y.begin(), s.y.end());
         text += pad_right(s.name, name_width) + "  " + sparkline(s.y, lo, hi) + "  " +
-                format_value(s.y.front()) + " → " + format_value(s.y.back()) + "  (lowest " +
+                format_value(s.y.front()) + " → " + format_value(s.y.back()) +
+                (opt.higher_is_better ? "  (highest " : "  (lowest ") +
                 format_value(*best) + " at " + opt.x_label + " " +
                 format_value(x_at(s, best - s.y.begin())) + ")\n";
     }

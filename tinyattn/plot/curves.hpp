@@ -25,11 +25,12 @@ struct CurveOptions {
     bool log_y = false;  // logarithmic y axis (losses spanning several decades)
     bool log_x = false;  // logarithmic x axis (with log_y: a power law n^k is a line of slope k)
     bool key_above = false;  // the legend in a row above the plot, for curves that fill the top right
+    bool higher_is_better = false;  // accuracies: the terminal view names the highest value, not the lowest
 };
 
 // Every series as a line (with points when short), a legend with the names.
 // Writes <path>.png and <path>.txt (series, x, y per line); returns the terminal
-// view: one sparkline per series with its first, last and best (lowest) value.
+// view: one sparkline per series with its first, last and best value (the lowest, or the highest when higher_is_better).
 std::string line_curves(const std::string& path, const std::vector<Series>& series,
                         const CurveOptions& options = {});
 
