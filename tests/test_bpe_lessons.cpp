@@ -1,6 +1,7 @@
 // test_bpe_lessons.cpp — --bpe N in the translation lessons (tasks/subword_data.hpp): pieces
 // learned on the training split only, words everywhere a learner reads, the merges inside the
-// checkpoint, and a checkpoint refused by a run with other BPE settings.
+// checkpoint, and a checkpoint refused by a run with other BPE settings; lesson 08 over pieces and
+// lesson 11 decoding lesson 07's BPE checkpoint.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -182,8 +183,11 @@ TEST_CASE("lesson flags: --bpe is for the translation lessons only, checked like
     const auto sentiment = lesson_runner::run("09_self_attentive_sentiment", "--quick --bpe 100");
     CHECK(sentiment.exit_code == 2);
     CHECK(sentiment.output.find("unknown option '--bpe'") != std::string::npos);
-    const auto help = lesson_runner::run("10_transformer", "--help");
-    CHECK(help.output.find("--bpe N") != std::string::npos);
+    for (const char* lesson : {"06_seq2seq", "07_attention", "08_luong", "10_transformer", "11_decoding"}) {
+        const auto help = lesson_runner::run(lesson, "--help");
+        INFO(lesson);
+        CHECK(help.output.find("--bpe N") != std::string::npos);
+    }
 }
 
 TEST_CASE("lesson 10_transformer --quick --bpe learns toy en-fr over pieces, scored in words", "[bpe][lesson]") {
@@ -201,5 +205,65 @@ TEST_CASE("lesson 10_transformer --quick --bpe learns toy en-fr over pieces, sco
     const std::string examples = run.output.substr(results, run.output.find("beam search") - results);
     CHECK(examples.find("OUT") != std::string::npos);
     CHECK(examples.find("@@") == std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("lesson 08_luong --quick --bpe: the seven scores learn over pieces, their alignments drawn over pieces",
+          "[bpe][lesson]") {
+    const fs::path dir = scratch("bpe_08");
+    const auto run = lesson_runner::run("08_luong", "--quick --seed 1 --threads 1 --bpe 200 --checkpoint " +
+                                                        (dir / "luong.ckpt").string());
+    INFO(run.output);
+    REQUIRE(run.exit_code == 0);
+    CHECK(run.number("bpe_merges") == 200);
+    CHECK(run.output.find("BPE, 200 merges asked") != std::string::npos);
+    CHECK(run.number("min_test_bleu") > 0.2);  // the worst of the seven; an untrained model scores ~0
+    // the figure's rows and columns are pieces (the panels need one label per piece)
+    CHECK(run.output.find("08_luong_alignments.png") != std::string::npos);
+    CHECK(run.output.find("@@") != std::string::npos);
+    // the printed translations are words
+    const size_t shown = run.output.find("the general model's first test translations");
+    REQUIRE(shown != std::string::npos);
+    const std::string examples = run.output.substr(shown, run.output.find("seven attention scores", shown) - shown);
+    CHECK(examples.find("OUT") != std::string::npos);
+    CHECK(examples.find("@@") == std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("lesson 11_decoding decodes lesson 07's --bpe checkpoint with its merges and refuses another --bpe",
+          "[bpe][lesson]") {
+    const fs::path dir = scratch("bpe_11");
+    const std::string data = " --quick --seed 1 --threads 1 --data " + write_names_file(dir).string();
+    const std::string ckpt = (dir / "07.ckpt").string();
+    const auto trained = lesson_runner::run("07_attention", data + " --epochs 2 --bpe 300 --checkpoint " + ckpt);
+    INFO(trained.output);
+    REQUIRE(trained.exit_code == 0);
+
+    const auto decoded = lesson_runner::run("11_decoding", data + " --bpe 300 --resume " + ckpt + " --epochs 0");
+    INFO(decoded.output);
+    REQUIRE(decoded.exit_code == 0);
+    CHECK(decoded.output.find("(the checkpoint's merges)") != std::string::npos);
+    CHECK(decoded.output.find("training 0 epoch(s)") != std::string::npos);
+    CHECK(decoded.number("bpe_merges") == 300);
+    // Its greedy search is lesson 07's on the same test sentences: the same outputs, joined into
+    // words before BLEU (pieces scored against word references would score lower).
+    CHECK(decoded.number("test_sentences") == trained.number("test_sentences"));
+    CHECK(decoded.number("greedy_bleu") == trained.number("test_bleu"));
+    CHECK(decoded.number("greedy_bleu") > 0.3);  // an untrained model scores ~0
+    CHECK(decoded.number("k1_greedy_mismatches") == 0);
+    CHECK(decoded.number("beam5_mean_log_prob") >= decoded.number("greedy_mean_log_prob"));
+
+    // A run with other BPE settings: one line, naming the checkpoint and both settings, and nothing decoded.
+    auto refused = [&](const std::string& bpe, const std::string& expected) {
+        const auto run = lesson_runner::run("11_decoding", data + bpe + " --resume " + ckpt + " --epochs 0");
+        INFO(run.output);
+        CHECK(run.exit_code == 1);
+        const size_t error = run.output.find("11_decoding: error: --resume " + ckpt + ": trained with --bpe 300, " + expected);
+        REQUIRE(error != std::string::npos);
+        CHECK(run.output.find('\n', error) == run.output.size() - 1);  // the last line, and one line
+        CHECK(run.output.find("decoded") == std::string::npos);
+    };
+    refused(" --bpe 200", "this run has --bpe 200; resume with the same --bpe");
+    refused("", "this run has words (no --bpe)");
     fs::remove_all(dir);
 }

@@ -225,13 +225,9 @@ int main(int argc, char** argv) {
         }
     }
     // The figure's rows and columns are what the model read: words, or --bpe pieces.
-    const data::SentencePair& ev_pair = data.pairs.test[size_t(evolving)];
-    Tokens ev_rows = tasks::target_pieces(data.subwords, {ev_pair.tgt})[0];
-    ev_rows.push_back("<eos>");
-    Tokens ev_cols = tasks::source_pieces(data.subwords, ev_pair.src);
-    ev_cols.push_back("<eos>");
-    plot::attention_evolution(plot_path(opt, "evolution"), snapshots, snapshot_epochs, ev_cols, ev_rows,
-                              {.title = "one sentence's alignment during training (teacher forcing)"});
+    const tasks::AlignmentLabels ev_labels = tasks::teacher_forced_labels(data, data.pairs.test[size_t(evolving)]);
+    plot::attention_evolution(plot_path(opt, "evolution"), snapshots, snapshot_epochs, ev_labels.columns,
+                              ev_labels.rows, {.title = "one sentence's alignment during training (teacher forcing)"});
 
     // ---- 6. BLEU by source length, with and without attention -----------------------------------
     std::string baseline_source;

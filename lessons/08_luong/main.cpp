@@ -9,6 +9,7 @@
 // alignments of one test sentence side by side.
 // --input-feeding feeds h̃_{t-1} into the next step (Luong's section 3.3) in all seven; --unscaled
 // scores with s_t itself as the paper does, instead of s_t / √H (see tinyattn/models/luong.hpp).
+// --bpe N: all seven read and write the same byte-pair pieces (tasks/subword_data.hpp), scored in words.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -197,13 +198,15 @@ int main(int argc, char** argv) {
                     "Luong attention (dot, general, concat, local-p) and cosine, location, local-m on toy "
                     "English→French. Extra flags: "
                     "--input-feeding (feed h̃_{t-1} into the next step), --unscaled (the paper's raw scores, not "
-                    "/√H). --checkpoint/--resume take one base path (one file per variant)");
+                    "/√H). --checkpoint/--resume take one base path (one file per variant); with --bpe N all seven "
+                    "share one set of merges");
     info.trains = true;
     info.text_data = true;
     info.translation = true;
     info.default_epochs = 1;
     info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
+    info.subwords = true;
     const LessonOptions opt = parse_lesson_args(int(args.size()), args.data(), info);
     Timer total;
 
@@ -247,15 +250,12 @@ int main(int argc, char** argv) {
     tasks::print_translations(results[1].eval, 3);
 
     // ---- 4. The seven alignments of one sentence, side by side ----------------------------------
-    const data::SentencePair& pair = data.pairs.test[size_t(example)];
-    Tokens cols = pair.src, rows = pair.tgt;
-    cols.push_back("<eos>");
-    rows.push_back("<eos>");
+    // The rows and columns are what the models read: words, or --bpe pieces.
+    const tasks::AlignmentLabels labels = tasks::teacher_forced_labels(data, data.pairs.test[size_t(example)]);
     std::vector<std::vector<plot::Panel>> grid(1);
-    for (const Result& r : results) {
-        grid[0].push_back(plot::make_panel("08_luong", r.alignment, cols, rows, -1, -1,
-                                           r.variant->name));
-    }
+    for (const Result& r : results)
+        grid[0].push_back(
+            plot::make_panel("08_luong", r.alignment, labels.columns, labels.rows, -1, -1, r.variant->name));
     // The side runs (--unscaled, --input-feeding) name their figures, so they never overwrite the default run's.
     const std::string variant = std::string(scaled ? "" : "_unscaled") + (input_feeding ? "_input_feeding" : "");
     const std::string align_path = (fs::path(opt.plots_dir) / ("08_luong_alignments" + variant)).string();
@@ -280,6 +280,7 @@ int main(int argc, char** argv) {
     Report report;
     report.set("lesson", "08_luong");
     report.set("corpus", data.pairs.name);
+    report.set("bpe_merges", data.subwords.merges);
     report.set("test_sentences", double(test_size));
     report.set("train_pairs", double(train_set.size()));
     report.set("epochs", results[0].epochs);

@@ -6,6 +6,8 @@
 // at widths 1, 3 and 5: corpus BLEU-4, exact match, the mean log-probability of the chosen outputs
 // (the objective beam search maximises) and the decoding time. Checks that width 1 is greedy,
 // token for token, and prints the sentences where the beam fixed a greedy mistake.
+// --bpe N (or a lesson-07 checkpoint trained with it): the searches run over byte-pair pieces, the
+// checkpoint's merges; the outputs are joined back into words before BLEU (tasks/subword_data.hpp).
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -36,7 +38,8 @@ struct Search {
     double seconds = 0, bleu = 0, exact = 0, mean_log_prob = 0;
 };
 
-// Decodes the first n test sentences with one search and scores them (corpus BLEU-4 on tokens).
+// Decodes the first n test sentences with one search and scores them (corpus BLEU-4 on words: with
+// --bpe the source goes in as pieces and the output pieces are joined back into words).
 void run_search(Search& s, const models::Seq2Seq& model, const tasks::TranslationData& data, size_t n) {
     models::Seq2SeqStepDecoder stepper(model);
     std::vector<Tokens> refs;
@@ -44,7 +47,8 @@ void run_search(Search& s, const models::Seq2Seq& model, const tasks::Translatio
     Timer timer;
     for (size_t i = 0; i < n; ++i) {
         const data::SentencePair& p = data.pairs.test[i];
-        const std::vector<int> ids = data.src_vocab.encode(p.src, false, /*add_eos=*/true);  // unknown -> <unk>
+        const std::vector<int> ids =  // unknown -> <unk>
+            data.src_vocab.encode(tasks::source_pieces(data.subwords, p.src), false, /*add_eos=*/true);
         DecodeOptions o;
         o.max_length = 2 * int(ids.size()) + 10;  // as tasks::translate
         if (s.beam_width > 0) o.beam_width = s.beam_width;
@@ -53,7 +57,7 @@ void run_search(Search& s, const models::Seq2Seq& model, const tasks::Translatio
         Tokens out;
         for (int id : h.tokens) out.push_back(data.tgt_vocab.token(id));
         log_prob_sum += h.log_prob;
-        s.outputs.push_back(out);
+        s.outputs.push_back(tasks::target_words(data.subwords, out));
         s.hyps.push_back(std::move(h));
         refs.push_back(p.tgt);
     }
@@ -77,13 +81,14 @@ int main(int argc, char** argv) {
     LessonInfo info("11_decoding",
                     "greedy vs beam search (k = 1, 3, 5) on lesson 07's model: BLEU, log-probability, time, "
                     "and the sentences beam search fixes. --resume build/07_attention.ckpt --epochs 0 decodes "
-                    "with lesson 07's saved model");
+                    "with lesson 07's saved model (with the --bpe N it was trained with, if any)");
     info.trains = true;
     info.text_data = true;
     info.translation = true;
     info.default_epochs = 1;
     info.quick_epochs = 1;
     info.data_help = tasks::kPairDataFormat;
+    info.subwords = true;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
     Timer total;
 
@@ -187,6 +192,7 @@ int main(int argc, char** argv) {
     Report report;
     report.set("lesson", "11_decoding");
     report.set("corpus", data.pairs.name);
+    report.set("bpe_merges", data.subwords.merges);
     report.set("model", source);
     report.set("test_sentences", double(test_size));
     report.set("alpha", double(kAlpha));

@@ -68,7 +68,7 @@ Subwords subwords_from_checkpoint(const io::Metadata& metadata, const std::strin
     }
     if (saved != requested_merges)
         throw std::runtime_error("--resume " + path + ": trained with " + bpe_setting(saved) + ", this run has " +
-                                 bpe_setting(requested_merges) + "; resume with the same --bpe (lessons 06, 07 and 10 take it)");
+                                 bpe_setting(requested_merges) + "; resume with the same --bpe");
     Subwords s;
     s.merges = saved;
     if (!s.on()) return s;

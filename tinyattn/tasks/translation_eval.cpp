@@ -45,6 +45,13 @@ plot::Matrix teacher_forced_attention(const models::Seq2Seq& model, const Encode
     return m;
 }
 
+AlignmentLabels teacher_forced_labels(const TranslationData& data, const data::SentencePair& pair) {
+    AlignmentLabels labels{source_pieces(data.subwords, pair.src), target_pieces(data.subwords, {pair.tgt})[0]};
+    labels.columns.push_back("<eos>");
+    labels.rows.push_back("<eos>");
+    return labels;
+}
+
 Translation translate(const models::Seq2Seq& model, const data::Vocab& src_vocab, const data::Vocab& tgt_vocab,
                       const Tokens& src, const Tokens& ref) {
     models::Seq2SeqStepDecoder stepper(model);

@@ -29,6 +29,12 @@ struct Translation {
 // columns = source + <eos>. The rows stay the same from epoch to epoch and from model to model,
 // so figures can compare alignments as training goes on (07) or across attention variants (08).
 plot::Matrix teacher_forced_attention(const models::Seq2Seq& model, const EncodedPairs& pairs, int i);
+// Its labels for a pair: the source (columns) and the reference (rows) as the model reads them,
+// words or with --bpe pieces, each followed by <eos>.
+struct AlignmentLabels {
+    Tokens columns, rows;
+};
+AlignmentLabels teacher_forced_labels(const TranslationData& data, const data::SentencePair& pair);
 
 // Greedy decoding of one tokenized sentence (unknown words -> <unk>), at most 2·len + 10 steps.
 Translation translate(const models::Seq2Seq& model, const data::Vocab& src_vocab, const data::Vocab& tgt_vocab,
