@@ -235,7 +235,7 @@ TEST_CASE("lesson 11_decoding decodes lesson 07's --bpe checkpoint with its merg
     const fs::path dir = scratch("bpe_11");
     const std::string data = " --quick --seed 1 --threads 1 --data " + write_names_file(dir).string();
     const std::string ckpt = (dir / "07.ckpt").string();
-    const auto trained = lesson_runner::run("07_attention", data + " --epochs 2 --bpe 300 --checkpoint " + ckpt);
+    const auto trained = lesson_runner::run("07_attention", data + " --epochs 3 --bpe 300 --checkpoint " + ckpt);
     INFO(trained.output);
     REQUIRE(trained.exit_code == 0);
 
