@@ -4,6 +4,10 @@
 
 #include "tinyattn/data/tokenizer.hpp"
 
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -158,6 +162,29 @@ TEST_CASE("dataset files are exactly what the generators write", "[datasets]") {
     check_regenerates("gen_dates", "dates");
     check_regenerates("gen_toy_sentiment", "toy-sentiment");
     check_regenerates("gen_toy_pronoun", "toy-pronoun");
+}
+
+// Runs a generator with `args`, stdout and stderr together; the exit code.
+static int run_generator(const std::string& generator, const std::string& args, std::string& output) {
+    const std::string cmd = "\"" + std::string(TINYATTN_BINARY_DIR) + "/bin/" + generator + "\" " + args + " 2>&1";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buffer[512];
+    output.clear();
+    while (fgets(buffer, sizeof buffer, pipe)) output += buffer;
+    const int status = pclose(pipe);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST_CASE("generators: --help prints the usage, a bad flag is one line naming it", "[datasets]") {
+    for (const std::string generator : {"gen_toy_en_fr", "gen_dates", "gen_toy_scenes"}) {
+        std::string out;
+        CHECK(run_generator(generator, "--help", out) == 0);
+        CHECK(out.rfind("usage: " + generator + " [--seed N] [--out DIR]", 0) == 0);
+        CHECK(run_generator(generator, "--sed 3", out) == 1);
+        CHECK(out.rfind(generator + ": unknown or incomplete argument '--sed'", 0) == 0);
+        CHECK(std::count(out.begin(), out.end(), '\n') == 1);
+    }
 }
 
 TEST_CASE("no valid or test source sentence is in train", "[datasets]") {

@@ -1,5 +1,5 @@
-// test_lesson_03.cpp — the training-loop lesson learns the two moons, and --resume continues
-// exactly where the saved run stopped.
+// test_lesson_03.cpp — the training-loop lesson learns the two moons, writes every held-out
+// point's predictions, and --resume continues exactly where the saved run stopped.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -7,6 +7,7 @@
 #include <string>
 
 #include "lesson_runner.hpp"
+#include "predictions_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -16,10 +17,13 @@ static fs::path scratch_dir(const std::string& name) {
     return dir;
 }
 
-TEST_CASE("lesson 03: the MLP separates the moons, logistic regression cannot", "[lesson]") {
+TEST_CASE("lesson 03: the MLP separates the moons, logistic regression cannot; the predictions file", "[lesson]") {
     const fs::path dir = scratch_dir("lesson03");
-    const auto run = lesson_runner::run("03_training_loop",
-                                        "--quick --seed 1 --checkpoint " + (dir / "03.ckpt").string());
+    const auto run = lesson_runner::run_command(std::string(TINYATTN_BINARY_DIR) +
+                                                    "/bin/03_training_loop --quick --seed 1 --checkpoint " +
+                                                    (dir / "03.ckpt").string() + " --plots " + (dir / "plots").string() +
+                                                    " --report " + (dir / "report.json").string(),
+                                                dir / "output.txt", dir / "report.json");
     INFO(run.output);
     REQUIRE(run.exit_code == 0);
     // Held-out points: a curved boundary is needed. Chance is 0.5; a straight line gets ~0.88.
@@ -28,6 +32,20 @@ TEST_CASE("lesson 03: the MLP separates the moons, logistic regression cannot", 
     CHECK(run.number("test_accuracy_mlp") > run.number("test_accuracy_logreg") + 0.05);
     CHECK(fs::exists(dir / "03.ckpt"));
     REQUIRE_THAT(run.output, Catch::Contains("03_decision_boundary.png") && Catch::Contains("03_loss.png"));
+    // Every held-out point with its label and both models' answers; the accuracies the lesson
+    // reports are the ones these lines give.
+    const predictions_file::Table predictions = predictions_file::read(dir / "plots" / "03_training_loop_test_predictions.tsv");
+    CHECK(predictions.header == std::vector<std::string>{"x", "y", "label", "logreg_prediction", "logreg_confidence",
+                                                         "mlp_prediction", "mlp_confidence"});
+    CHECK(run.number("test_points") == 1000);  // the lesson's held-out points
+    CHECK(int(predictions.rows.size()) == int(run.number("test_points")));
+    CHECK(predictions.agreement("label", "mlp_prediction") == Approx(run.number("test_accuracy_mlp")));
+    CHECK(predictions.agreement("label", "logreg_prediction") == Approx(run.number("test_accuracy_logreg")));
+    for (const auto& row : predictions.rows) {
+        REQUIRE((row[2] == "0" || row[2] == "1"));
+        REQUIRE(std::stod(row[4]) >= 0.5);  // the larger of two probabilities
+        REQUIRE(std::stod(row[6]) >= 0.5);
+    }
     fs::remove_all(dir);
 }
 

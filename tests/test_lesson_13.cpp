@@ -1,16 +1,19 @@
 // test_lesson_13.cpp — lesson 13_show_attend_tell --quick trains the three captioners, and the
-// soft-attention one learns to caption and to look at the objects it names.
+// soft-attention one learns to caption and to look at the objects it names; every test image's
+// captions are written.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 
+#include "classification_lessons.hpp"
 #include "lesson_runner.hpp"
+#include "predictions_file.hpp"
 
 namespace fs = std::filesystem;
 
 TEST_CASE("lesson 13_show_attend_tell --quick: soft attention learns to caption and to point at the objects", "[lesson]") {
-    const fs::path ckpt = fs::temp_directory_path() / "tinyattn_test_13.ckpt";
-    const auto run = lesson_runner::run("13_show_attend_tell", "--quick --seed 1 --threads 1 --checkpoint " + ckpt.string());
+    const classification_lessons::Scratch scratch("lesson13");  // one thread, plots and checkpoint inside
+    const auto run = classification_lessons::run("13_show_attend_tell", "--quick --seed 1", scratch);
     INFO(run.output);
     REQUIRE(run.exit_code == 0);
     for (const char* key : {"pooled_exact_match", "soft_exact_match", "hard_exact_match", "soft_bleu",
@@ -26,8 +29,20 @@ TEST_CASE("lesson 13_show_attend_tell --quick: soft attention learns to caption 
     // (its size words: 63.1%), the quick hard model 74.8%.
     CHECK(run.number("soft_pointing_accuracy") > 4 * 0.061);
     CHECK(run.output.find("where each word looks: soft (top) and hard (bottom) attention") != std::string::npos);
-    CHECK(fs::exists(ckpt));
-    fs::remove(ckpt);
+    CHECK(fs::exists(scratch.dir / "13_show_attend_tell.ckpt"));
+
+    // The image, its reference and the three models' captions for every test image; the exact
+    // matches the lesson reports are the ones these lines give (a toy scene has one reference).
+    const fs::path file = scratch.plots() / "13_show_attend_tell_test_predictions.tsv";
+    CHECK_THAT(run.output, Catch::Contains("test predictions (image, reference, pooled, soft, hard): " + file.string()));
+    const predictions_file::Table predictions = predictions_file::read(file);
+    CHECK(predictions.header == std::vector<std::string>{"image", "reference", "pooled", "soft", "hard"});
+    CHECK(run.number("test_images") == 200);  // --quick's test split
+    CHECK(int(predictions.rows.size()) == int(run.number("test_images")));
+    for (const char* model : {"pooled", "soft", "hard"}) {
+        INFO(model);
+        CHECK(predictions.agreement("reference", model) == Approx(run.number(std::string(model) + "_exact_match")));
+    }
 }
 
 TEST_CASE("lesson 13_show_attend_tell --data: a missing folder is one line naming the file", "[lesson]") {

@@ -15,19 +15,6 @@ Rng::Rng(uint64_t seed, uint64_t stream) {
     next_u32();
 }
 
-uint32_t Rng::next_u32() {
-    const uint64_t old = state;
-    state = old * 6364136223846793005ULL + inc;                 // the LCG step
-    const uint32_t xorshifted = uint32_t(((old >> 18u) ^ old) >> 27u);
-    const uint32_t rot = uint32_t(old >> 59u);
-    return (xorshifted >> rot) | (xorshifted << ((32 - rot) & 31));  // random rotation
-}
-
-float Rng::uniform() {
-    // The top 24 bits fill a float mantissa exactly: every value is k / 2^24.
-    return float(next_u32() >> 8) * (1.0f / 16777216.0f);
-}
-
 float Rng::uniform(float low, float high) { return low + (high - low) * uniform(); }
 
 float Rng::normal(float mean, float std) {

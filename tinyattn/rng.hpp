@@ -24,6 +24,21 @@ struct Rng {
     void shuffle(std::vector<int>& values);  // Fisher–Yates
 };
 
+// The two draws every other one is made of, here in the header so that a loop drawing one per
+// element (dropout's mask) compiles to the arithmetic itself, not a call per element.
+inline uint32_t Rng::next_u32() {
+    const uint64_t old = state;
+    state = old * 6364136223846793005ULL + inc;                 // the LCG step
+    const uint32_t xorshifted = uint32_t(((old >> 18u) ^ old) >> 27u);
+    const uint32_t rot = uint32_t(old >> 59u);
+    return (xorshifted >> rot) | (xorshifted << ((32 - rot) & 31));  // random rotation
+}
+
+inline float Rng::uniform() {
+    // The top 24 bits fill a float mantissa exactly: every value is k / 2^24.
+    return float(next_u32() >> 8) * (1.0f / 16777216.0f);
+}
+
 // The generator used where no Rng is passed explicitly (parameter init, dropout).
 // manual_seed() resets it, like torch.manual_seed.
 Rng& global_rng();

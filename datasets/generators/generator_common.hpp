@@ -13,6 +13,8 @@
 #include "tinyattn/rng.hpp"
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -36,12 +38,18 @@ struct Options {
 };
 
 // Parses `--seed N` and `--out DIR`; the default output is the committed corpus directory.
+// `--help` prints the usage and exits. Errors name the program as it was called (gen_toy_scenes).
 inline Options parse_args(int argc, char** argv, const std::string& corpus_name) {
     Options opt;
     opt.out = std::string(TINYATTN_SOURCE_DIR) + "/datasets/" + corpus_name;
+    const std::string program = std::filesystem::path(argv[0]).filename().string();
+    const std::string usage = "usage: " + program + " [--seed N] [--out DIR]   (default: --seed 1 --out " + opt.out + ")";
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if ((arg == "--seed" || arg == "--out") && i + 1 < argc) {
+        if (arg == "--help" || arg == "-h") {
+            std::printf("%s\n", usage.c_str());
+            std::exit(0);
+        } else if ((arg == "--seed" || arg == "--out") && i + 1 < argc) {
             const std::string value = argv[++i];
             if (arg == "--out") {
                 opt.out = value;
@@ -49,12 +57,11 @@ inline Options parse_args(int argc, char** argv, const std::string& corpus_name)
                 try {
                     opt.seed = std::stoull(value);
                 } catch (const std::exception&) {
-                    throw std::invalid_argument("gen_" + corpus_name + ": --seed needs a number, got '" + value + "'");
+                    throw std::invalid_argument(program + ": --seed needs a number, got '" + value + "'");
                 }
             }
         } else {
-            throw std::invalid_argument("gen_" + corpus_name + ": unknown or incomplete argument '" + arg +
-                                        "' (usage: gen_" + corpus_name + " [--seed N] [--out DIR])");
+            throw std::invalid_argument(program + ": unknown or incomplete argument '" + arg + "' (" + usage + ")");
         }
     }
     return opt;

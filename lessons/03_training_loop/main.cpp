@@ -111,14 +111,33 @@ std::vector<int> all_rows(int n) {
     return rows;
 }
 
-// Mean loss and accuracy on a whole set, without recording a graph.
+// Mean loss and accuracy on a whole set, without recording a graph, and each point's answer.
 struct Score {
     float loss = 0.0f, accuracy = 0.0f;
+    std::vector<int> predicted;     // per point: the class with the larger score
+    std::vector<float> confidence;  // its probability, softmax(logits)[predicted]
 };
 Score score(const Classifier2D& model, const Points& p) {
     NoGrad no_grad;
     const Tensor logits = model.forward(inputs(p, all_rows(p.size())));
-    return {cross_entropy(logits, p.label).item(), float(accuracy(argmax(logits, 1), p.label))};
+    const Tensor probability = softmax(logits, 1);
+    Score s{cross_entropy(logits, p.label).item(), 0.0f, argmax(logits, 1), {}};
+    s.accuracy = float(accuracy(s.predicted, p.label));
+    for (int i = 0; i < p.size(); ++i) s.confidence.push_back(probability.at({i, s.predicted[i]}));
+    return s;
+}
+
+// The held-out points with each model's answer, a TSV with a header, one line per point:
+//     x<TAB>y<TAB>label<TAB>logreg_prediction<TAB>logreg_confidence<TAB>mlp_prediction<TAB>mlp_confidence
+void write_predictions(const std::string& path, const Points& test, const Score& logreg, const Score& mlp) {
+    std::string text = "x\ty\tlabel\tlogreg_prediction\tlogreg_confidence\tmlp_prediction\tmlp_confidence\n";
+    char answers[96];
+    for (int i = 0; i < test.size(); ++i) {
+        std::snprintf(answers, sizeof answers, "%d\t%d\t%.4f\t%d\t%.4f\n", test.label[i], logreg.predicted[i],
+                      logreg.confidence[i], mlp.predicted[i], mlp.confidence[i]);
+        text += plot::format_value(test.xy[2 * i]) + "\t" + plot::format_value(test.xy[2 * i + 1]) + "\t" + answers;
+    }
+    plot::write_text_file(path, text);
 }
 
 // One pass over the training set in shuffled mini-batches. Returns the mean training loss.
@@ -310,11 +329,15 @@ int main(int argc, char** argv) {
     const Grid grid{-1.6f, 2.6f, -1.2f, 1.7f, 120, 84};
     std::cout << "\n" << decision_boundary_figure(plots + "03_decision_boundary", {"logistic regression", "MLP 2-16-16-2"},
                                                   {probability_grid(logreg, grid), probability_grid(mlp, grid)}, grid, test);
-    print_outputs(opt);  // the figures, and the checkpoint (MLP + optimizer)
+    write_predictions(plots + "03_training_loop_test_predictions.tsv", test, lr_test, mlp_test);
+    note_output("test predictions (x, y, label, each model's prediction and confidence)",
+                plots + "03_training_loop_test_predictions.tsv");
+    print_outputs(opt);  // the figures, the predictions, and the checkpoint (MLP + optimizer)
 
     Report report;
     report.set("lesson", info.name);
     report.set("epochs", epochs);
+    report.set("test_points", test.size());
     report.set("test_accuracy_logreg", lr_test.accuracy);
     report.set("test_accuracy_mlp", mlp_test.accuracy);
     report.set("test_loss_logreg", lr_test.loss);

@@ -48,13 +48,14 @@ public:
 int main(int argc, char** argv) {
     LessonInfo info("04_embeddings", "word embeddings: a bag-of-embeddings sentiment classifier, accuracy per phenomenon");
     info.trains = true;
+    info.text_data = true;  // --min-freq, --max-vocab, --patience: a learner's rare words can train <unk>
     info.default_epochs = 6;
     info.quick_epochs = 3;
     info.data_help = tasks::kLabelledDataFormat;
     const LessonOptions opt = parse_lesson_args(argc, argv, info);
 
     // 1. Data: the shipped toy-sentiment corpus (or --data), its vocabulary from the training split.
-    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume);
+    tasks::TextData data = tasks::load_text_data(opt.data, opt.seed, opt.resume, opt.min_freq, opt.max_vocab);
     if (opt.quick) tasks::keep_first(data.train, 4000);
     std::printf("data: %s · train %d, valid %d, test %d sentences · vocabulary %d words · labels:", data.source.c_str(),
                 data.train.size(), data.valid.size(), data.test.size(), data.vocab.size());
@@ -104,10 +105,11 @@ int main(int argc, char** argv) {
     std::cout << tasks::compare_per_phenomenon(plots + "04_per_phenomenon", {}, "bag of embeddings", data.source, test);
     tasks::write_results(plots + "04_embeddings_results.txt", "bag of embeddings", data.source, test);
     std::printf("results for lessons 05/09: %s04_embeddings_results.txt\n", plots.c_str());
-    print_outputs(opt);
 
     Report report;
     tasks::report_results(report, info.name, config.epochs, test, trained);
+    tasks::save_test_results(report, opt, info.name, data, test);  // predictions file, accuracy with/without <unk>
+    print_outputs(opt);
     report.write(opt.report);
     return 0;
 }

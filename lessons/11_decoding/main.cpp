@@ -15,6 +15,7 @@
 
 #include "tinyattn/models/bahdanau.hpp"
 #include "tinyattn/optim/adam.hpp"
+#include "tinyattn/plot/figure_files.hpp"
 #include "tinyattn/plot/plot.hpp"
 #include "tinyattn/tasks/translation.hpp"
 #include "tinyattn/tinyattn.hpp"
@@ -65,6 +66,44 @@ void run_search(Search& s, const models::Seq2Seq& model, const tasks::Translatio
     s.bleu = corpus_bleu(refs, s.outputs).bleu;
     s.exact = exact_match(refs, s.outputs);
     s.mean_log_prob = log_prob_sum / double(n);
+}
+
+// The search's report key and predictions column: greedy, beam1, beam3, beam5, beam5_alpha0.
+std::string key_of(const Search& s) {
+    if (s.beam_width == 0) return "greedy";
+    return "beam" + std::to_string(s.beam_width) + (s.alpha == 0.0f ? "_alpha0" : "");
+}
+
+// The search's outputs scored on the test sentences with a source word the model reads as <unk>
+// and on the others (tasks::score_unknown_words: with_unk, bleu_with_unk, bleu_without_unk).
+tasks::TranslationEval unknown_word_scores(const Search& s, const tasks::TranslationData& data) {
+    tasks::TranslationEval e;
+    for (size_t i = 0; i < s.outputs.size(); ++i) {
+        tasks::Translation t;
+        t.src = data.pairs.test[i].src;
+        t.ref = data.pairs.test[i].tgt;
+        t.hyp = s.outputs[i];
+        e.translations.push_back(std::move(t));
+    }
+    e.sentences = int(e.translations.size());
+    tasks::score_unknown_words(e, data);
+    return e;
+}
+
+// Every decoded test sentence with each search's output, a TSV with a header:
+//     source<TAB>reference<TAB>greedy<TAB>beam1<TAB>beam3<TAB>beam5<TAB>beam5_alpha0
+// the words unknown to the model marked ⟨unk:word⟩ in source and reference.
+void write_predictions(const std::string& path, const std::vector<Search>& searches,
+                       const tasks::TranslationData& data) {
+    std::string text = "source\treference";
+    for (const Search& s : searches) text += "\t" + key_of(s);
+    text += "\n";
+    for (size_t i = 0; i < searches[0].outputs.size(); ++i) {
+        text += tasks::source_reference_cells(data.pairs.test[i].src, data.pairs.test[i].tgt, data);
+        for (const Search& s : searches) text += "\t" + plot::tsv_cell(data::join(s.outputs[i]));
+        text += "\n";
+    }
+    plot::write_text_file(path, text);
 }
 
 // How many sentences where beam k=1 differs from greedy (tokens or log-probability).
@@ -142,6 +181,7 @@ int main(int argc, char** argv) {
         std::printf("decoded %zu test sentences with %-12s in %.1f s\n", test_size, s.name.c_str(), s.seconds);
     }
     const Search &greedy = searches[0], &k1 = searches[1], &k5 = searches[3];
+    const tasks::TranslationEval greedy_unk = unknown_word_scores(greedy, data), k5_unk = unknown_word_scores(k5, data);
 
     std::printf("\ntest split, %zu sentences (corpus BLEU-4; log P = log-probability of the whole output incl. "
                 "<eos>; beam scores = log P / len^%.1f unless a=0):\n\n",
@@ -151,6 +191,10 @@ int main(int argc, char** argv) {
     for (const Search& s : searches)
         std::printf("| %-12s | %9.4f | %10.1f%% | %10.4f | %9.1f s |\n", s.name.c_str(), s.bleu, 100.0 * s.exact,
                     s.mean_log_prob, s.seconds);
+    std::printf("\nwith a source word unknown to the model (⟨unk:word⟩ below): %d sentences, BLEU greedy %.4f, "
+                "beam k=5 %.4f; without: %d, BLEU greedy %.4f, beam k=5 %.4f\n",
+                greedy_unk.with_unk, greedy_unk.bleu_with_unk, k5_unk.bleu_with_unk,
+                greedy_unk.sentences - greedy_unk.with_unk, greedy_unk.bleu_without_unk, k5_unk.bleu_without_unk);
 
     // ---- 3. Width 1 is greedy ---------------------------------------------------------------------
     const int mismatches = greedy_mismatches(greedy, k1);
@@ -169,7 +213,9 @@ int main(int argc, char** argv) {
             ++fixed;
             if (shown++ < 4)
                 std::printf("  %-7s %s\n  greedy  %s   (log P %.3f)\n  beam 5  %s   (log P %.3f) ✓\n\n",
-                            data::language_name(data.pairs.src_lang).c_str(), data::join(data.pairs.test[i].src).c_str(), data::join(greedy.outputs[i]).c_str(),
+                            data::language_name(data.pairs.src_lang).c_str(),
+                            data::join(tasks::mark_unknown_words(data.pairs.test[i].src, data, /*source=*/true)).c_str(),
+                            data::join(greedy.outputs[i]).c_str(),
                             greedy.hyps[i].log_prob, data::join(k5.outputs[i]).c_str(), k5.hyps[i].log_prob);
         }
     }
@@ -201,16 +247,23 @@ int main(int argc, char** argv) {
     report.set("final_train_loss", train_loss);
     report.set("train_seconds", train_seconds);
     for (const Search& s : searches) {
-        std::string key = s.beam_width == 0 ? "greedy" : "beam" + std::to_string(s.beam_width);
-        if (s.beam_width > 0 && s.alpha == 0.0f) key += "_alpha0";
+        const std::string key = key_of(s);
         report.set(key + "_bleu", s.bleu);
         report.set(key + "_exact_match", s.exact);
         report.set(key + "_mean_log_prob", s.mean_log_prob);
         report.set(key + "_seconds", s.seconds);
     }
+    report.set("test_sentences_with_unk", greedy_unk.with_unk);
+    report.set("greedy_bleu_with_unk", greedy_unk.bleu_with_unk);
+    report.set("greedy_bleu_without_unk", greedy_unk.bleu_without_unk);
+    report.set("beam5_bleu_with_unk", k5_unk.bleu_with_unk);
+    report.set("beam5_bleu_without_unk", k5_unk.bleu_without_unk);
     report.set("k1_greedy_mismatches", mismatches);
     report.set("beam5_fixed", fixed);
     report.set("beam5_broke", broken);
+    const std::string predictions = (fs::path(opt.plots_dir) / "11_decoding_test_predictions.tsv").string();
+    write_predictions(predictions, searches, data);
+    note_output("test predictions (source, reference, one output per search)", predictions);
     report.set("total_seconds", total.seconds());
     report.write(opt.report);
     print_outputs(opt);

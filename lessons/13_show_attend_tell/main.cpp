@@ -15,6 +15,7 @@
 
 #include "tinyattn/data/image_file.hpp"
 #include "tinyattn/data/toy_scenes.hpp"
+#include "tinyattn/plot/figure_files.hpp"
 #include "tinyattn/tasks/captioning.hpp"
 #include "tinyattn/tinyattn.hpp"
 #include "captioner.hpp"
@@ -61,6 +62,26 @@ std::vector<tasks::GeneratedCaption> generate(const Captioner& m, const std::vec
         result.insert(result.end(), caps.begin(), caps.end());
     }
     return result;
+}
+
+// Every test image with its reference captions (several joined by " | ", the words the captioner
+// cannot write marked ⟨unk:word⟩) and each model's greedy caption, a TSV with a header:
+//     image<TAB>reference<TAB>pooled<TAB>soft<TAB>hard
+void write_predictions(const std::string& path, const std::vector<CaptionedImage>& test,
+                       const std::vector<std::unique_ptr<Captioner>>& models,
+                       const std::vector<std::vector<tasks::GeneratedCaption>>& captions_of, const data::Vocab& vocab) {
+    std::string text = "image\treference";
+    for (const auto& m : models) text += std::string("\t") + name_of(m->look);
+    text += "\n";
+    for (size_t i = 0; i < test.size(); ++i) {
+        std::string references;
+        for (const auto& r : test[i].references)
+            references += (references.empty() ? "" : " | ") + data::join(data::mark_unknown(r, vocab));
+        text += plot::tsv_cell(test[i].name) + "\t" + plot::tsv_cell(references);
+        for (const auto& captions : captions_of) text += "\t" + plot::tsv_cell(data::join(captions[i].words));
+        text += "\n";
+    }
+    plot::write_text_file(path, text);
 }
 
 struct Trained {
@@ -184,7 +205,7 @@ int main(int argc, char** argv) {
     const tasks::CaptionScores &pooled = scores[0], &soft = scores[1], &hard = scores[2];
     std::printf("\n");
     for (size_t i = 0; i < std::min<size_t>(4, test.size()); ++i) {
-        std::printf("  REF    %s\n", data::join(test[i].caption).c_str());
+        std::printf("  REF    %s\n", data::join(data::mark_unknown(test[i].caption, vocab)).c_str());
         for (size_t k = 0; k < 3; ++k)
             std::printf("  %-7s%s %s\n", name_of(models[k]->look), data::join(captions_of[k][i].words).c_str(),
                         captions_of[k][i].words == test[i].caption ? "✓" : "✗");
@@ -232,6 +253,7 @@ int main(int argc, char** argv) {
                                         .y_label = "exact match (%)"});
     }
 
+    report.set("test_images", double(test.size()));
     report.set("pooled_exact_match", pooled.exact_match);
     report.set("soft_exact_match", soft.exact_match);
     report.set("hard_exact_match", hard.exact_match);
@@ -246,9 +268,11 @@ int main(int argc, char** argv) {
     report.set("soft_relation_accuracy", soft.relation);
     report.set("soft_mass_in_box", soft.mass_in_box);
     report.set("soft_box_share", soft.box_share);
+    write_predictions(plots + "test_predictions.tsv", test, models, captions_of, vocab);
     report.set("total_seconds", total.seconds());
     report.write(opt.report);
     std::printf("\nfigures in %s/13_show_attend_tell_*.png; soft model saved to %s (total %s)\n", opt.plots_dir.c_str(),
                 opt.checkpoint.c_str(), format_duration(total.seconds()).c_str());
+    std::printf("test predictions (image, reference, pooled, soft, hard): %stest_predictions.tsv\n", plots.c_str());
     return 0;
 }

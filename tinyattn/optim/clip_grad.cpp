@@ -10,13 +10,21 @@ namespace tinyattn::optim {
 double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
     if (!(max_norm > 0.0))
         throw std::invalid_argument("clip_grad_norm: max_norm must be > 0, got " + std::to_string(max_norm));
-    double sum_sq = 0.0;  // accumulated in double: thousands of small squares lose bits in float
+    // Σ g², accumulated in double: thousands of small squares lose bits in float. Eight partial
+    // sums (element j goes to sum j mod 8): one chain of a million dependent additions would wait
+    // on each addition before starting the next.
+    double partial[8] = {};
     for (const Tensor& p : params) {
         if (!p.has_grad()) continue;
         const float* g = p.grad_data();
         const size_t n = p.numel();  // read once: numel() in the loop condition was a call per element
-        for (size_t j = 0; j < n; ++j) sum_sq += double(g[j]) * double(g[j]);
+        size_t j = 0;
+        for (; j + 8 <= n; j += 8)
+            for (size_t k = 0; k < 8; ++k) partial[k] += double(g[j + k]) * double(g[j + k]);
+        for (; j < n; ++j) partial[j % 8] += double(g[j]) * double(g[j]);
     }
+    double sum_sq = 0.0;
+    for (const double s : partial) sum_sq += s;
     const double total_norm = std::sqrt(sum_sq);                 // ‖g‖
     const double clip_coef = max_norm / (total_norm + 1e-6);    // max_norm / (‖g‖ + 1e-6)
     if (clip_coef < 1.0) {                                       // PyTorch clamps the coefficient at 1

@@ -45,7 +45,7 @@ RunEstimate estimate_run(Trainee& trainee, optim::Optimizer& optimizer, const Tr
         e.timed_seconds += timer.seconds();
         timed_slots += token_slots(train, batches[k]);
         ++e.timed_steps;
-        if (e.timed_steps >= 3 && e.timed_seconds > 3.0) break;
+        if (e.timed_steps >= 3 && e.timed_seconds > 2.0) break;
     }
     double all_slots = 0.0;
     for (const auto& b : batches) all_slots += token_slots(train, b);

@@ -171,12 +171,15 @@ void print_test_results(const TranslationEval& eval, int n) {
     print_translations(eval, n);
 }
 
+std::string source_reference_cells(const Tokens& src, const Tokens& ref, const TranslationData& data) {
+    return plot::tsv_cell(data::join(mark_unknown_words(src, data, /*source=*/true))) + "\t" +
+           plot::tsv_cell(data::join(mark_unknown_words(ref, data, /*source=*/false)));
+}
+
 void write_translations(const std::string& path, const TranslationEval& eval, const TranslationData& data) {
     std::string text = "source\treference\toutput\n";
     for (const Translation& t : eval.translations)
-        text += plot::tsv_cell(data::join(mark_unknown_words(t.src, data, /*source=*/true))) + "\t" +
-                plot::tsv_cell(data::join(mark_unknown_words(t.ref, data, /*source=*/false))) + "\t" +
-                plot::tsv_cell(data::join(t.hyp)) + "\n";
+        text += source_reference_cells(t.src, t.ref, data) + "\t" + plot::tsv_cell(data::join(t.hyp)) + "\n";
     plot::write_text_file(path, text);
 }
 

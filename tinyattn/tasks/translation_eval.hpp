@@ -87,6 +87,8 @@ void print_test_results(const TranslationEval& eval, int n);
 //     source<TAB>reference<TAB>output
 // tokens joined by spaces, the words unknown to the model marked ⟨unk:word⟩ in source and reference.
 void write_translations(const std::string& path, const TranslationEval& eval, const TranslationData& data);
+// The first two cells of such a line, "source<TAB>reference" (lesson 11 adds one output per search).
+std::string source_reference_cells(const Tokens& src, const Tokens& ref, const TranslationData& data);
 // What every translation lesson keeps of its test run: writes <plots>/<lesson>_test_predictions.tsv
 // (write_translations, listed at the end by print_outputs) and sets the report keys
 // test_sentences_with_unk, test_bleu_with_unk, test_bleu_without_unk.
