@@ -258,7 +258,8 @@ TEST_CASE("lesson 11_decoding decodes lesson 07's --bpe checkpoint with its merg
         const auto run = lesson_runner::run("11_decoding", data + bpe + " --resume " + ckpt + " --epochs 0");
         INFO(run.output);
         CHECK(run.exit_code == 1);
-        const size_t error = run.output.find("11_decoding: error: --resume " + ckpt + ": trained with --bpe 300, " + expected);
+        const size_t error =
+            run.output.find("11_decoding: error: --resume " + ckpt + ": trained with --bpe 300, " + expected);
         REQUIRE(error != std::string::npos);
         CHECK(run.output.find('\n', error) == run.output.size() - 1);  // the last line, and one line
         CHECK(run.output.find("decoded") == std::string::npos);
