@@ -53,6 +53,16 @@ fs::path write_names_file(const fs::path& dir) {
 
 tasks::PairSplits split_of(const fs::path& file) { return tasks::load_translation_corpus(file.string(), 1); }
 
+// The translations a lesson prints between `from` and `to` are words: OUT lines, and no piece mark
+// (@@) in the EN / REF / OUT lines, though the model worked on pieces.
+void check_translations_are_words(const std::string& output, const std::string& from, const std::string& to) {
+    const size_t begin = output.find(from);
+    REQUIRE(begin != std::string::npos);
+    const std::string examples = output.substr(begin, output.find(to, begin) - begin);
+    CHECK(examples.find("OUT") != std::string::npos);
+    CHECK(examples.find("@@") == std::string::npos);
+}
+
 }  // namespace
 
 TEST_CASE("prepare_translation with BPE: pieces from the training split, every test word known as pieces", "[bpe][lesson]") {
@@ -199,12 +209,7 @@ TEST_CASE("lesson 10_transformer --quick --bpe learns toy en-fr over pieces, sco
     CHECK(run.number("bpe_merges") == 200);
     CHECK(run.output.find("BPE, 200 merges asked") != std::string::npos);
     CHECK(run.number("test_bleu") > 0.4);  // an untrained model scores ~0
-    // the printed translations are words: no piece mark in the EN / REF / OUT lines
-    const size_t results = run.output.find("test split,");
-    REQUIRE(results != std::string::npos);
-    const std::string examples = run.output.substr(results, run.output.find("beam search") - results);
-    CHECK(examples.find("OUT") != std::string::npos);
-    CHECK(examples.find("@@") == std::string::npos);
+    check_translations_are_words(run.output, "test split,", "beam search");
     fs::remove_all(dir);
 }
 
@@ -221,12 +226,7 @@ TEST_CASE("lesson 08_luong --quick --bpe: the seven scores learn over pieces, th
     // the figure's rows and columns are pieces (the panels need one label per piece)
     CHECK(run.output.find("08_luong_alignments.png") != std::string::npos);
     CHECK(run.output.find("@@") != std::string::npos);
-    // the printed translations are words
-    const size_t shown = run.output.find("the general model's first test translations");
-    REQUIRE(shown != std::string::npos);
-    const std::string examples = run.output.substr(shown, run.output.find("seven attention scores", shown) - shown);
-    CHECK(examples.find("OUT") != std::string::npos);
-    CHECK(examples.find("@@") == std::string::npos);
+    check_translations_are_words(run.output, "the general model's first test translations", "seven attention scores");
     fs::remove_all(dir);
 }
 
