@@ -191,10 +191,13 @@ int main(int argc, char** argv) {
     for (const Search& s : searches)
         std::printf("| %-12s | %9.4f | %10.1f%% | %10.4f | %9.1f s |\n", s.name.c_str(), s.bleu, 100.0 * s.exact,
                     s.mean_log_prob, s.seconds);
-    std::printf("\nwith a source word unknown to the model (⟨unk:word⟩ below): %d sentences, BLEU greedy %.4f, "
-                "beam k=5 %.4f; without: %d, BLEU greedy %.4f, beam k=5 %.4f\n",
-                greedy_unk.with_unk, greedy_unk.bleu_with_unk, k5_unk.bleu_with_unk,
-                greedy_unk.sentences - greedy_unk.with_unk, greedy_unk.bleu_without_unk, k5_unk.bleu_without_unk);
+    if (greedy_unk.with_unk == 0)
+        std::printf("\nevery test source word is known to the model (no ⟨unk⟩)\n");
+    else
+        std::printf("\nwith a source word unknown to the model (⟨unk:word⟩ below): %d sentences, BLEU greedy %.4f, "
+                    "beam k=5 %.4f; without: %d, BLEU greedy %.4f, beam k=5 %.4f\n",
+                    greedy_unk.with_unk, greedy_unk.bleu_with_unk, k5_unk.bleu_with_unk,
+                    greedy_unk.sentences - greedy_unk.with_unk, greedy_unk.bleu_without_unk, k5_unk.bleu_without_unk);
 
     // ---- 3. Width 1 is greedy ---------------------------------------------------------------------
     const int mismatches = greedy_mismatches(greedy, k1);

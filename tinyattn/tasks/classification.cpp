@@ -240,6 +240,7 @@ std::string format_groups(const Evaluation& evaluation) {
                       g.count);
         s += buf;
     }
+    if (evaluation.with_unk == 0) return s + "\n  every test word is known to the model (no ⟨unk⟩)";
     std::snprintf(buf, sizeof buf, "\n  with an unknown word (⟨unk:word⟩) %.1f%% (%d) · without %.1f%% (%d)",
                   100.0 * evaluation.accuracy_with_unk, evaluation.with_unk, 100.0 * evaluation.accuracy_without_unk,
                   evaluation.without_unk);

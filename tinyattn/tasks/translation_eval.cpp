@@ -165,9 +165,12 @@ void print_translations(const TranslationEval& eval, int n) {
 void print_test_results(const TranslationEval& eval, int n) {
     std::printf("\ntest split, %d sentences, greedy decoding: corpus BLEU-4 %.4f, exact match %.1f%% (%.1f s)\n\n",
                 eval.sentences, eval.bleu, 100.0 * eval.exact_match, eval.seconds);
-    std::printf("  with a source word unknown to the model (⟨unk:word⟩ below): %d sentences, BLEU %.4f; "
-                "without: %d, BLEU %.4f\n\n",
-                eval.with_unk, eval.bleu_with_unk, eval.sentences - eval.with_unk, eval.bleu_without_unk);
+    if (eval.with_unk == 0)  // a BLEU of no sentences would print as 0.0000, which reads as a score
+        std::printf("  every test source word is known to the model (no ⟨unk⟩)\n\n");
+    else
+        std::printf("  with a source word unknown to the model (⟨unk:word⟩ below): %d sentences, BLEU %.4f; "
+                    "without: %d, BLEU %.4f\n\n",
+                    eval.with_unk, eval.bleu_with_unk, eval.sentences - eval.with_unk, eval.bleu_without_unk);
     print_translations(eval, n);
 }
 
