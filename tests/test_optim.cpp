@@ -174,6 +174,27 @@ TEST_CASE("clip_grad_norm returns torch's total norm and scales like clip_grad_n
     REQUIRE_THROWS_WITH(optim::clip_grad_norm({}, 0.0), Catch::Contains("clip_grad_norm: max_norm must be > 0"));
 }
 
+TEST_CASE("total_grad_norm (eight partial sums) equals the plain one-sum reference", "[optim]") {
+    // Sizes that fill the eight sums evenly and unevenly, a parameter without a gradient, and a
+    // large one (a long sum is where the order of additions shows).
+    Rng rng(3);
+    std::vector<Tensor> params;
+    for (const int n : {1, 7, 8, 13, 1000, 200003}) {
+        Tensor p = zeros({n});
+        p.requires_grad_(true);
+        float* g = p.grad_data();
+        for (int j = 0; j < n; ++j) g[j] = rng.uniform(-2.0f, 2.0f);
+        params.push_back(p);
+    }
+    Tensor no_grad = zeros({5});
+    no_grad.requires_grad_(true);
+    params.push_back(no_grad);
+    const double reference = optim::total_grad_norm_reference(params);
+    REQUIRE(reference > 100.0);  // √(Σ g²) of ~200k values of mean square 4/3: about 517
+    CHECK(optim::total_grad_norm(params) == Approx(reference).epsilon(1e-12));
+    CHECK(optim::clip_grad_norm(params, 1e9) == Approx(reference).epsilon(1e-12));  // no clipping
+}
+
 TEST_CASE("StepLR and the warmup + inverse-square-root schedules match torch", "[optim][torch]") {
     const fixture::Fixture f = fixture::load("optim/schedulers.txt");
     auto params = params_for("sgd_plain.txt");

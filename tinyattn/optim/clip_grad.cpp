@@ -7,12 +7,22 @@
 
 namespace tinyattn::optim {
 
-double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
-    if (!(max_norm > 0.0))
-        throw std::invalid_argument("clip_grad_norm: max_norm must be > 0, got " + std::to_string(max_norm));
-    // Σ g², accumulated in double: thousands of small squares lose bits in float. Eight partial
-    // sums (element j goes to sum j mod 8): one chain of a million dependent additions would wait
-    // on each addition before starting the next.
+// The plain definition: ‖g‖ = √(Σ g²), one running sum over every element of every gradient,
+// in double (thousands of small squares lose bits in float).
+double total_grad_norm_reference(const std::vector<Tensor>& params) {
+    double sum_sq = 0.0;
+    for (const Tensor& p : params) {
+        if (!p.has_grad()) continue;
+        const float* g = p.grad_data();
+        const size_t n = p.numel();
+        for (size_t j = 0; j < n; ++j) sum_sq += double(g[j]) * double(g[j]);
+    }
+    return std::sqrt(sum_sq);
+}
+
+// The same sum in eight partial sums (element j goes to sum j mod 8): one chain of a million
+// dependent additions would wait on each addition before starting the next.
+double total_grad_norm(const std::vector<Tensor>& params) {
     double partial[8] = {};
     for (const Tensor& p : params) {
         if (!p.has_grad()) continue;
@@ -25,7 +35,13 @@ double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
     }
     double sum_sq = 0.0;
     for (const double s : partial) sum_sq += s;
-    const double total_norm = std::sqrt(sum_sq);                 // ‖g‖
+    return std::sqrt(sum_sq);
+}
+
+double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
+    if (!(max_norm > 0.0))
+        throw std::invalid_argument("clip_grad_norm: max_norm must be > 0, got " + std::to_string(max_norm));
+    const double total_norm = total_grad_norm(params);            // ‖g‖
     const double clip_coef = max_norm / (total_norm + 1e-6);    // max_norm / (‖g‖ + 1e-6)
     if (clip_coef < 1.0) {                                       // PyTorch clamps the coefficient at 1
         const float c = float(clip_coef);

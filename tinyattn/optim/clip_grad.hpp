@@ -17,4 +17,9 @@ namespace tinyattn::optim {
 // warning). Parameters without a gradient are ignored.
 double clip_grad_norm(const std::vector<Tensor>& params, double max_norm);
 
+// ‖g‖ as clip_grad_norm measures it (eight partial sums), and the plain definition beside it: one
+// running sum, element after element. They differ only in the order of additions (tests/test_optim.cpp).
+double total_grad_norm(const std::vector<Tensor>& params);
+double total_grad_norm_reference(const std::vector<Tensor>& params);
+
 }  // namespace tinyattn::optim
